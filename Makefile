@@ -1,0 +1,61 @@
+# The two commands the README promises: `make run` and `make test`.
+# Everything installs into .venv and node_modules inside the project.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app inquiry
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test lint assets migrate install install-test clean
+
+run: install assets migrate
+	@$(FLASK) inquiry setup-link
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: install-test assets
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+migrate: install
+	@mkdir -p instance
+	$(FLASK) db upgrade
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+$(VENV)/bin/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "Python 3.11 or newer is needed (set PYTHON=python3.11 if you have it)."; exit 1; }
+	@$(PYTHON) -m venv $(VENV) || \
+		{ echo "Could not create a virtual environment: on Debian, apt-get install python3-venv"; exit 1; }
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install --quiet -e .
+	$(BIN)/python scripts/check_system.py
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $@
+
+assets: static/dist/.built
+
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed to build the front-end: apt-get install nodejs npm"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+static/dist/.built: node_modules/.installed build-assets.mjs $(wildcard static/src/*)
+	npm run --silent build
+	@touch $@
+
+clean:
+	rm -rf $(VENV) node_modules static/dist

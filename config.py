@@ -1,0 +1,108 @@
+"""Configuration classes, chosen by name in ``inquiry.create_app``.
+
+Development is the default and keeps its SQLite database in ``instance/``.
+``DATABASE_URL`` selects another database (PostgreSQL through psycopg 3) in
+every configuration, so the test suite can run against PostgreSQL too.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+
+def database_url(default: str) -> str:
+    """The SQLAlchemy URL, turning a plain ``postgresql://`` URL into psycopg 3's dialect."""
+    url = os.environ.get("DATABASE_URL", default)
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+class Config:
+    SERVICE_NAME = "Citizens' inquiry"
+    SECRET_KEY = os.environ.get("SECRET_KEY", "development-only-not-secret")
+    SQLALCHEMY_DATABASE_URI = database_url(f"sqlite:///{INSTANCE_DIR / 'inquiry.sqlite'}")
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    SESSION_COOKIE_NAME = "inquiry_session"
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    REMEMBER_COOKIE_DURATION = timedelta(days=1)
+    HSTS = False
+
+    WTF_CSRF_ENABLED = True
+    # A participant may write for an hour or more before submitting.
+    WTF_CSRF_TIME_LIMIT = 8 * 3600
+
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = False
+    SIGN_IN_LIMIT_PER_IP = "20 per 10 minutes"
+    SIGN_IN_FAILURES_PER_ACCOUNT = "5 per 15 minutes"
+    RESET_LIMIT_PER_IP = "5 per 10 minutes"
+    INVITATION_LIMIT_PER_USER = "60 per hour"
+
+    INVITATION_DAYS = 14
+    PASSWORD_RESET_HOURS = 24
+    SETUP_LINK_HOURS = 24
+    PASSWORD_MIN_LENGTH = 12
+
+    # Public address used in links sent by email or printed on the console.
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "true").lower() != "false"
+    MAIL_SENDER = os.environ.get("MAIL_SENDER", "no-reply@localhost")
+    # When true, links that would be emailed are also written to the log.
+    LOG_EMAIL_LINKS = False
+
+    TESTING = False
+    DEBUG = False
+
+
+class DevelopmentConfig(Config):
+    DEBUG = True
+    LOG_EMAIL_LINKS = True
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret-key"  # noqa: S105 - test-only value
+    SQLALCHEMY_DATABASE_URI = database_url("sqlite://")
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False
+    SERVER_NAME = "localhost"
+    BASE_URL = "http://localhost"
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    HSTS = True
+    SECRET_KEY = os.environ.get("SECRET_KEY", "")
+
+    @classmethod
+    def validate(cls) -> None:
+        if not os.environ.get("SECRET_KEY"):
+            raise RuntimeError(
+                "SECRET_KEY must be set in production: use a long random value, for example "
+                "the output of: python3 -c 'import secrets; print(secrets.token_hex(32))'"
+            )
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "test": TestConfig,
+    "production": ProductionConfig,
+}

@@ -1,0 +1,118 @@
+"""Citizens' inquiry platform: the Flask application factory."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from config import BASE_DIR, CONFIGS, INSTANCE_DIR
+
+
+def create_app(config_name: str | None = None, overrides: dict | None = None) -> Flask:
+    """Build the app for ``config_name`` (development, test or production).
+
+    Without a name, ``INQUIRY_CONFIG`` decides, and development is the default.
+    """
+    name = config_name or os.environ.get("INQUIRY_CONFIG", "development")
+    if name not in CONFIGS:
+        raise RuntimeError(f"unknown configuration {name!r}; choose one of {sorted(CONFIGS)}")
+    config_class = CONFIGS[name]
+    if hasattr(config_class, "validate"):
+        config_class.validate()
+
+    app = Flask(
+        __name__,
+        static_folder=str(BASE_DIR / "static"),
+        template_folder=str(BASE_DIR / "templates"),
+        instance_path=str(INSTANCE_DIR),
+    )
+    app.config.from_object(config_class)
+    if overrides:
+        app.config.update(overrides)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    register_templates(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_commands(app)
+    return app
+
+
+def register_templates(app: Flask) -> None:
+    from . import formatting
+    from .security import headers
+
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(str(BASE_DIR / "templates")),
+            PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    formatting.init_app(app)
+    headers.init_app(app)
+
+
+def register_extensions(app: Flask) -> None:
+    from .extensions import csrf, db, limiter, login_manager, migrate
+    from .models import User
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.sign_in"
+    login_manager.login_message = "Sign in to see this page"
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        # The id carries the user's session token, so changing a password (which
+        # rotates the token) signs out every other browser.
+        user_part, _, token = user_id.partition(":")
+        if not user_part.isdigit() or not token:
+            return None
+        user = db.session.get(User, int(user_part))
+        if user is None or user.is_disabled or user.session_token != token:
+            return None
+        return user
+
+
+def register_blueprints(app: Flask) -> None:
+    from .accounts.views import bp as accounts_bp
+    from .audit.views import bp as audit_bp
+    from .inquiries.views import bp as inquiries_bp
+    from .invitations.views import bp as invitations_bp
+    from .pages.errors import register_error_handlers
+    from .pages.views import bp as pages_bp
+
+    for blueprint in (pages_bp, accounts_bp, inquiries_bp, invitations_bp, audit_bp):
+        app.register_blueprint(blueprint)
+    register_error_handlers(app)
+
+
+def register_commands(app: Flask) -> None:
+    from .cli import inquiry_cli
+
+    app.cli.add_command(inquiry_cli)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
+    """Foreign keys on, WAL and a busy timeout so concurrent writers wait, not fail."""
+    module = type(dbapi_connection).__module__
+    if not module.startswith("sqlite3"):
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()

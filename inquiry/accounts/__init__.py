@@ -1,0 +1,1 @@
+"""Accounts: sign-in, passwords, resets and the first-run set-up link."""

@@ -1,0 +1,89 @@
+"""Forms for signing in and managing passwords."""
+
+from __future__ import annotations
+
+from flask import current_app
+from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
+
+from ..forms.base import BaseForm
+from ..forms.fields import GovEmailField, GovPasswordField, GovStringField, GovSubmitField
+
+PASSWORD_MAX = 256
+
+
+def strong_password(form, field) -> None:
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    value = field.data or ""
+    if len(value) < minimum:
+        raise ValidationError(f"Password must be at least {minimum} characters")
+    if len(value) > PASSWORD_MAX:
+        raise ValidationError(f"Password must be {PASSWORD_MAX} characters or fewer")
+    if value.strip() != value or not value.strip():
+        raise ValidationError("Password must not start or end with a space")
+
+
+class SignInForm(BaseForm):
+    email = GovEmailField()
+    password = GovPasswordField(
+        "Password",
+        validators=[
+            InputRequired(message="Enter your password"),
+            Length(max=PASSWORD_MAX, message="Enter your password"),
+        ],
+    )
+    submit = GovSubmitField("Sign in")
+
+
+class NewPasswordMixin:
+    new_password = GovPasswordField(
+        "New password",
+        description="Use at least 12 characters. A few unrelated words make a strong password.",
+        validators=[InputRequired(message="Enter a new password"), strong_password],
+    )
+    confirm_password = GovPasswordField(
+        "Confirm new password",
+        validators=[
+            InputRequired(message="Confirm your new password"),
+            EqualTo("new_password", message="The passwords do not match"),
+        ],
+    )
+
+
+class ChangePasswordForm(BaseForm, NewPasswordMixin):
+    current_password = GovPasswordField(
+        "Current password", validators=[InputRequired(message="Enter your current password")]
+    )
+    submit = GovSubmitField("Change password")
+
+
+class ResetRequestForm(BaseForm):
+    email = GovEmailField()
+    submit = GovSubmitField("Send reset link")
+
+
+class ResetPasswordForm(BaseForm, NewPasswordMixin):
+    submit = GovSubmitField("Set new password")
+
+
+def name_field() -> GovStringField:
+    return GovStringField(
+        "Full name",
+        description="Shown to the researchers of inquiries you join.",
+        validators=[
+            InputRequired(message="Enter your full name"),
+            Length(max=200, message="Full name must be 200 characters or fewer"),
+        ],
+    )
+
+
+class NewAccountForm(BaseForm, NewPasswordMixin):
+    """Name and password for a new account whose email is already known."""
+
+    name = name_field()
+    submit = GovSubmitField("Create account")
+
+
+class SetupForm(BaseForm, NewPasswordMixin):
+    name = name_field()
+    email = GovEmailField()
+    submit = GovSubmitField("Create researcher account")

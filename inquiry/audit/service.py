@@ -1,0 +1,76 @@
+"""Writing audit events. Services call ``record`` for every state change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..models import AuditEvent, Inquiry, User
+
+# Plain-English descriptions for the audit page; unknown actions show their code.
+ACTION_LABELS = {
+    "user.signed_in": "Signed in",
+    "user.sign_in_failed": "Failed sign-in",
+    "user.signed_out": "Signed out",
+    "user.created": "Account created",
+    "user.password_changed": "Password changed",
+    "user.password_reset_requested": "Password reset requested",
+    "user.password_reset_link_created": "Password reset link created",
+    "user.password_reset": "Password reset",
+    "setup.link_created": "Set-up link created",
+    "setup.completed": "First researcher account created",
+    "inquiry.created": "Inquiry created",
+    "invitation.created": "Invitation created",
+    "invitation.sent": "Invitation sent",
+    "invitation.resent": "Invitation resent",
+    "invitation.revoked": "Invitation revoked",
+    "invitation.accepted": "Invitation accepted",
+    "membership.created": "Role given",
+}
+
+
+def record(
+    session: Session,
+    action: str,
+    *,
+    actor: User | None = None,
+    inquiry: Inquiry | None = None,
+    object_type: str | None = None,
+    object_id: int | None = None,
+    **details: Any,
+) -> AuditEvent:
+    """Add an event. ``details`` must never hold the content of contributions."""
+    event = AuditEvent(
+        action=action,
+        actor_id=actor.id if actor is not None else None,
+        inquiry_id=inquiry.id if inquiry is not None else None,
+        object_type=object_type,
+        object_id=object_id,
+        details=details,
+    )
+    session.add(event)
+    session.flush()
+    return event
+
+
+def events_for_inquiry(
+    session: Session, inquiry: Inquiry, *, page: int, per_page: int
+) -> tuple[list[AuditEvent], int]:
+    """One page of an inquiry's events, newest first, and the total count."""
+    total = session.scalar(
+        select(func.count()).select_from(AuditEvent).where(AuditEvent.inquiry_id == inquiry.id)
+    )
+    events = session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.inquiry_id == inquiry.id)
+        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    return list(events), total or 0
+
+
+def describe(action: str) -> str:
+    return ACTION_LABELS.get(action, action)

@@ -1,0 +1,69 @@
+"""``flask --app inquiry inquiry ...`` commands for installing and running the platform."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from wtforms.validators import ValidationError
+
+from .accounts import services as accounts
+from .extensions import db
+from .models import TokenPurpose, utcnow
+
+inquiry_cli = AppGroup("inquiry", help="Set up and run the inquiry platform.")
+
+
+@inquiry_cli.command("setup-link")
+def setup_link() -> None:
+    """Print a one-time link that creates the first researcher, while no user exists."""
+    if accounts.any_user_exists(db.session):
+        return
+    token = accounts.issue_token(
+        db.session,
+        TokenPurpose.SETUP,
+        secret_key=current_app.secret_key,
+        now=utcnow(),
+        lifetime=timedelta(hours=current_app.config["SETUP_LINK_HOURS"]),
+    )
+    db.session.commit()
+    url = current_app.config["BASE_URL"].rstrip("/") + f"/setup/{token}"
+    click.echo("")
+    click.echo("No researcher account exists yet. Open this link to create the first one:")
+    click.echo(f"    {url}")
+    click.echo(
+        f"The link works once and expires in {current_app.config['SETUP_LINK_HOURS']} hours."
+    )
+    click.echo("")
+
+
+@inquiry_cli.command("create-researcher")
+@click.argument("email")
+@click.option("--name", prompt="Full name", help="The researcher's full name.")
+@click.password_option(
+    "--password", prompt="Password (at least 12 characters)", help="Read from the prompt."
+)
+def create_researcher(email: str, name: str, password: str) -> None:
+    """Create a researcher account, who can then create inquiries."""
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    if len(password) < minimum:
+        raise click.ClickException(f"Password must be at least {minimum} characters")
+    name = name.strip()
+    if not name:
+        raise click.ClickException("Enter a name")
+    try:
+        from email_validator import EmailNotValidError, validate_email
+
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError as error:
+        raise click.ClickException(f"Not a valid email address: {error}") from error
+    try:
+        user = accounts.create_user(
+            db.session, email=email, name=name, password=password, is_researcher=True
+        )
+    except (accounts.AccountError, ValidationError) as error:
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo(f"Created researcher account {user.email}")

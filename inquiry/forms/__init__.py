@@ -1,0 +1,1 @@
+"""Shared form machinery: GOV.UK Frontend widgets for WTForms fields."""

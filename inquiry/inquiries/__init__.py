@@ -1,0 +1,1 @@
+"""Inquiries: the home page, creating an inquiry and its overview and members pages."""

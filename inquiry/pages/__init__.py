@@ -1,0 +1,1 @@
+"""Public pages (start page, accessibility, privacy, cookies) and error pages."""

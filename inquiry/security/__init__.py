@@ -1,0 +1,1 @@
+"""Security primitives: signed single-use links, password hashing, response headers."""

@@ -1,0 +1,205 @@
+"""Fixtures: an app on a fresh database, people in roles, and a page-checking client.
+
+The suite runs on in-memory SQLite by default, and on PostgreSQL when
+``DATABASE_URL`` is set (as the CI script does).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pytest
+from bs4 import BeautifulSoup
+from flask import Flask
+from flask.testing import FlaskClient
+
+from inquiry import create_app
+from inquiry.extensions import db
+from inquiry.models import Inquiry, Membership, Role, User
+from inquiry.security.passwords import hash_password
+
+PASSWORD = "correct horse battery staple"
+# Hashing is deliberately slow; tests share one hash of the common password.
+PASSWORD_HASH = hash_password(PASSWORD)
+
+
+def make_app(**overrides) -> Flask:
+    return create_app("test", overrides=overrides)
+
+
+@pytest.fixture
+def app() -> Iterator[Flask]:
+    app = make_app()
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        yield app
+        db.session.remove()
+        db.drop_all()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+# People ---------------------------------------------------------------------------
+
+
+def make_user(email: str, *, name: str | None = None, researcher: bool = False) -> User:
+    user = User(
+        email=email.lower(),
+        name=name or email.split("@")[0].replace(".", " ").title(),
+        password_hash=PASSWORD_HASH,
+        is_researcher=researcher,
+    )
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def make_inquiry(researcher: User, title: str = "Living well at home") -> Inquiry:
+    inquiry = Inquiry(
+        title=title,
+        question="What would it take to help people to have a good life at home "
+        "for as long as they choose?",
+        created_by_id=researcher.id,
+    )
+    db.session.add(inquiry)
+    db.session.flush()
+    db.session.add(Membership(inquiry_id=inquiry.id, user_id=researcher.id, role=Role.RESEARCHER))
+    db.session.commit()
+    return inquiry
+
+
+def add_member(inquiry: Inquiry, user: User, role: Role) -> Membership:
+    membership = Membership(inquiry_id=inquiry.id, user_id=user.id, role=role)
+    db.session.add(membership)
+    db.session.commit()
+    db.session.refresh(user)
+    return membership
+
+
+def sign_in_as(client: FlaskClient, user: User | None) -> FlaskClient:
+    """Put the user in the client's session directly (sign-in itself is tested elsewhere)."""
+    with client.session_transaction() as session:
+        session.clear()
+        if user is not None:
+            session["_user_id"] = user.get_id()
+            session["_fresh"] = True
+    return client
+
+
+@dataclass
+class World:
+    """One inquiry with a member in every role, and an outsider with their own inquiry."""
+
+    inquiry: Inquiry
+    other_inquiry: Inquiry
+    people: dict[str, User | None] = field(default_factory=dict)
+
+
+ACTORS = [
+    "anonymous",
+    "no_role",
+    "other_member",
+    "participant",
+    "witness",
+    "commissioner",
+    "observer",
+    "researcher",
+    "disabled",
+]
+
+
+@pytest.fixture
+def world(app: Flask) -> World:
+    researcher = make_user("rhiannon.researcher@example.org", researcher=True)
+    inquiry = make_inquiry(researcher)
+    outsider = make_user("olu.outsider@example.org", researcher=True)
+    other_inquiry = make_inquiry(outsider, title="Another inquiry")
+    people: dict[str, User | None] = {
+        "anonymous": None,
+        "researcher": researcher,
+        "other_member": outsider,
+        "no_role": make_user("nadia.norole@example.org"),
+    }
+    for role in (Role.PARTICIPANT, Role.WITNESS, Role.COMMISSIONER, Role.OBSERVER):
+        user = make_user(f"{role.value}@example.org")
+        add_member(inquiry, user, role)
+        people[role.value] = user
+    disabled = make_user("dee.disabled@example.org")
+    add_member(inquiry, disabled, Role.PARTICIPANT)
+    disabled.is_disabled = True
+    db.session.commit()
+    people["disabled"] = disabled
+    return World(inquiry=inquiry, other_inquiry=other_inquiry, people=people)
+
+
+# Page checks --------------------------------------------------------------------
+
+
+def check_page(html: str) -> BeautifulSoup:
+    """Every page: exactly one h1, a title that begins with it, forms with an action."""
+    page = BeautifulSoup(html, "html.parser")
+    headings = page.find_all("h1")
+    assert len(headings) == 1, f"expected one <h1>, found {len(headings)}"
+    h1 = " ".join(headings[0].get_text().split())
+    title = " ".join(page.title.get_text().split())
+    title = re.sub(r"^Error: ", "", title)
+    assert title.startswith(h1), f"title {title!r} does not begin with h1 {h1!r}"
+    for form in page.find_all("form"):
+        assert form.get("action"), f"form without an action: {form}"
+        if (form.get("method") or "get").lower() == "post":
+            assert form.find("input", attrs={"name": "csrf_token"}) is not None or not form.find(
+                "button"
+            ), "POST form without a CSRF token"
+    assert page.html.get("lang") == "en-GB"
+    return page
+
+
+class ClientRequest:
+    """A test client whose every HTML response is checked with ``check_page``."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+
+    def login(self, user: User | None) -> ClientRequest:
+        sign_in_as(self.client, user)
+        return self
+
+    def get(self, url: str, expected_status: int = 200, **kwargs) -> BeautifulSoup:
+        response = self.client.get(url, **kwargs)
+        assert response.status_code == expected_status, (
+            f"GET {url}: {response.status_code}, expected {expected_status}"
+        )
+        return check_page(response.get_data(as_text=True))
+
+    def post(
+        self, url: str, data: dict | None = None, expected_status: int = 200, **kwargs
+    ) -> BeautifulSoup:
+        response = self.client.post(url, data=data or {}, **kwargs)
+        assert response.status_code == expected_status, (
+            f"POST {url}: {response.status_code}, expected {expected_status}"
+        )
+        return check_page(response.get_data(as_text=True))
+
+    def post_redirect(self, url: str, data: dict | None = None) -> str:
+        response = self.client.post(url, data=data or {})
+        assert response.status_code == 302, f"POST {url}: {response.status_code}, expected 302"
+        return response.headers["Location"]
+
+
+@pytest.fixture
+def client_request(client: FlaskClient) -> ClientRequest:
+    return ClientRequest(client)
+
+
+def error_messages(page: BeautifulSoup) -> list[str]:
+    """The texts of the error summary's links."""
+    summary = page.select_one(".govuk-error-summary")
+    if summary is None:
+        return []
+    return [" ".join(a.get_text().split()) for a in summary.select("a")]
