@@ -26,8 +26,8 @@ def database_url(default: str) -> str:
 
 class Config:
     SERVICE_NAME = "Citizens' inquiry"
-    SECRET_KEY = os.environ.get("SECRET_KEY", "development-only-not-secret")
-    SQLALCHEMY_DATABASE_URI = database_url(f"sqlite:///{INSTANCE_DIR / 'inquiry.sqlite'}")
+    SECRET_KEY = "development-only-not-secret"  # noqa: S105 - replaced in production
+    SQLALCHEMY_DATABASE_URI = f"sqlite:///{INSTANCE_DIR / 'inquiry.sqlite'}"
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
 
     SESSION_COOKIE_HTTPONLY = True
@@ -43,7 +43,7 @@ class Config:
     WTF_CSRF_TIME_LIMIT = 8 * 3600
 
     RATELIMIT_ENABLED = True
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = False
     SIGN_IN_LIMIT_PER_IP = "20 per 10 minutes"
     SIGN_IN_FAILURES_PER_ACCOUNT = "5 per 15 minutes"
@@ -56,19 +56,43 @@ class Config:
     PASSWORD_MIN_LENGTH = 12
 
     # Public address used in links sent by email or printed on the console.
-    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    BASE_URL = "http://127.0.0.1:5000"
 
-    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
-    MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
-    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
-    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
-    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "true").lower() != "false"
-    MAIL_SENDER = os.environ.get("MAIL_SENDER", "no-reply@localhost")
+    MAIL_SERVER = ""
+    MAIL_PORT = 587
+    MAIL_USERNAME = ""
+    MAIL_PASSWORD = ""
+    MAIL_USE_TLS = True
+    MAIL_SENDER = "no-reply@localhost"
     # When true, links that would be emailed are also written to the log.
     LOG_EMAIL_LINKS = False
 
     TESTING = False
     DEBUG = False
+
+    @classmethod
+    def environment(cls) -> dict:
+        """Settings taken from environment variables when the app is created."""
+        env = os.environ
+        settings: dict = {}
+        if env.get("DATABASE_URL"):
+            settings["SQLALCHEMY_DATABASE_URI"] = database_url(cls.SQLALCHEMY_DATABASE_URI)
+        for key in (
+            "SECRET_KEY",
+            "BASE_URL",
+            "MAIL_SERVER",
+            "MAIL_USERNAME",
+            "MAIL_PASSWORD",
+            "MAIL_SENDER",
+            "RATELIMIT_STORAGE_URI",
+        ):
+            if env.get(key):
+                settings[key] = env[key]
+        if env.get("MAIL_PORT", "").isdigit():
+            settings["MAIL_PORT"] = int(env["MAIL_PORT"])
+        if env.get("MAIL_USE_TLS"):
+            settings["MAIL_USE_TLS"] = env["MAIL_USE_TLS"].lower() not in ("false", "0", "no")
+        return settings
 
 
 class DevelopmentConfig(Config):
@@ -79,7 +103,7 @@ class DevelopmentConfig(Config):
 class TestConfig(Config):
     TESTING = True
     SECRET_KEY = "test-secret-key"  # noqa: S105 - test-only value
-    SQLALCHEMY_DATABASE_URI = database_url("sqlite://")
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
     SERVER_NAME = "localhost"
@@ -90,15 +114,16 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     HSTS = True
-    SECRET_KEY = os.environ.get("SECRET_KEY", "")
+    LOG_EMAIL_LINKS = False
 
     @classmethod
-    def validate(cls) -> None:
+    def environment(cls) -> dict:
         if not os.environ.get("SECRET_KEY"):
             raise RuntimeError(
                 "SECRET_KEY must be set in production: use a long random value, for example "
                 "the output of: python3 -c 'import secrets; print(secrets.token_hex(32))'"
             )
+        return super().environment()
 
 
 CONFIGS: dict[str, type[Config]] = {

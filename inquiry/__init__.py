@@ -21,8 +21,6 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     if name not in CONFIGS:
         raise RuntimeError(f"unknown configuration {name!r}; choose one of {sorted(CONFIGS)}")
     config_class = CONFIGS[name]
-    if hasattr(config_class, "validate"):
-        config_class.validate()
 
     app = Flask(
         __name__,
@@ -31,6 +29,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
         instance_path=str(INSTANCE_DIR),
     )
     app.config.from_object(config_class)
+    app.config.update(config_class.environment())
     if overrides:
         app.config.update(overrides)
     os.makedirs(app.instance_path, exist_ok=True)

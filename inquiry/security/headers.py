@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, request
 from flask_login import current_user
 
 
 def csp_nonce() -> str:
-    if "csp_nonce" not in g:
-        g.csp_nonce = secrets.token_urlsafe(16)
-    return g.csp_nonce
+    """This request's nonce (kept on the request: an app context can outlive it)."""
+    environ = request.environ
+    if "inquiry.csp_nonce" not in environ:
+        environ["inquiry.csp_nonce"] = secrets.token_urlsafe(16)
+    return environ["inquiry.csp_nonce"]
 
 
 def _content_security_policy(nonce: str) -> str:
