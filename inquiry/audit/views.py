@@ -22,6 +22,10 @@ def log(inquiry: Inquiry):
     page = max(1, min(page, 100_000))
     events, total = events_for_inquiry(db.session, inquiry, page=page, per_page=PER_PAGE)
     pages = max(1, -(-total // PER_PAGE))
+    if page > pages:
+        # A page past the end (an old bookmark, a hand-edited address) shows the last page.
+        page = pages
+        events, total = events_for_inquiry(db.session, inquiry, page=page, per_page=PER_PAGE)
     return render_template(
         "audit/log.html",
         inquiry=inquiry,

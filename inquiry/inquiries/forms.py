@@ -2,18 +2,38 @@
 
 from __future__ import annotations
 
-from wtforms.validators import InputRequired, Length
+from typing import Any
+
+from wtforms.validators import DataRequired, Length
 
 from ..forms.base import BaseForm
 from ..forms.fields import GovStringField, GovSubmitField, GovTextAreaField
+
+
+def one_line(value: Any) -> Any:
+    """Collapse runs of whitespace, line breaks included, to single spaces.
+
+    A title is used in email subjects and page titles, where a line break
+    would break the header or the layout; browsers never send one from a
+    text input anyway.
+    """
+    return " ".join(value.split()) if isinstance(value, str) else value
+
+
+def tidy_text(value: Any) -> Any:
+    """Strip the ends and count a line break as one character, as the browser does."""
+    if not isinstance(value, str):
+        return value
+    return value.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 class NewInquiryForm(BaseForm):
     title = GovStringField(
         "Title",
         description="A short name people will recognise, for example Living well at home.",
+        filters=[one_line],
         validators=[
-            InputRequired(message="Enter a title for the inquiry"),
+            DataRequired(message="Enter a title for the inquiry"),
             Length(max=200, message="Title must be 200 characters or fewer"),
         ],
     )
@@ -24,8 +44,9 @@ class NewInquiryForm(BaseForm):
             "inquiry and published with the report."
         ),
         max_length=500,
+        filters=[tidy_text],
         validators=[
-            InputRequired(message="Enter the question the inquiry will answer"),
+            DataRequired(message="Enter the question the inquiry will answer"),
             Length(max=500, message="The question must be 500 characters or fewer"),
         ],
     )

@@ -24,6 +24,7 @@ class InvitationForm(BaseForm):
         choices=[(role.value, role.label) for role in ROLE_HINTS],
         choice_hints={role.value: hint for role, hint in ROLE_HINTS.items()},
         validators=[InputRequired(message="Select the role this person will have")],
+        invalid_choice_message="Select the role this person will have",
     )
     submit = GovSubmitField("Create invitation")
 

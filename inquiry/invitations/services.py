@@ -118,11 +118,13 @@ def mark_sent(session: Session, invitation: Invitation, *, actor: User, now: dat
 def resend(
     session: Session, invitation: Invitation, *, actor: User, now: datetime, lifetime: timedelta
 ) -> None:
-    """Give a pending (or expired) invitation a fresh expiry; the link stays the same."""
+    """Give a pending (or expired) invitation a fresh expiry; the link stays the same.
+
+    Emailing it again is the caller's business: ``mark_sent`` records that it went.
+    """
     if invitation.status != InvitationStatus.PENDING:
         raise InvitationError(f"This invitation has been {invitation.status.value}")
     invitation.expires_at = now + lifetime
-    invitation.sent_at = now
     record(
         session,
         "invitation.resent",

@@ -52,7 +52,8 @@ def _send(invitation: Invitation) -> bool:
     log_link(f"Invitation link for invitation {invitation.id}", url)
     return send_email(
         invitation.email,
-        f"You are invited to {invitation.inquiry.title}",
+        # A header cannot hold a line break, whatever the stored title holds.
+        "You are invited to " + " ".join(invitation.inquiry.title.split()),
         render_template("emails/invitation.txt", invitation=invitation, url=url),
     )
 
@@ -93,7 +94,9 @@ def new(inquiry: Inquiry):
             return redirect(
                 url_for("invitations.show", inquiry_id=inquiry.id, invitation_id=invitation.id)
             )
-    return render_template("invitations/new.html", inquiry=inquiry, form=form)
+    return render_template(
+        "invitations/new.html", inquiry=inquiry, form=form, mail=mail_configured()
+    )
 
 
 @bp.route("/inquiries/<int:inquiry_id>/invitations/<int:invitation_id>")
@@ -126,6 +129,8 @@ def resend(inquiry: Inquiry, invitation_id: int):
             flash(error.message, "error")
         else:
             sent = _send(invitation)
+            if sent:
+                services.mark_sent(db.session, invitation, actor=current_user, now=utcnow())
             db.session.commit()
             flash(
                 f"Invitation sent again to {invitation.email}"

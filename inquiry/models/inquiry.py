@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Date,
+    Enum,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, UTCDateTime, utcnow
@@ -69,6 +79,57 @@ class InquiryStatus(enum.StrEnum):
         return self.value.replace("_", " ").capitalize()
 
 
+class InquiryMode(enum.StrEnum):
+    STANDARD = "standard"
+    INVERTED = "inverted"
+
+    @property
+    def label(self) -> str:
+        return "Inverted inquiry" if self is InquiryMode.INVERTED else "Standard inquiry"
+
+
+class AgreementScale(enum.StrEnum):
+    FIVE_POINT = "five_point"
+    THREE_POINT = "three_point"
+
+    @property
+    def label(self) -> str:
+        return AGREEMENT_SCALE_LABELS[self]
+
+    @property
+    def options(self) -> list[str]:
+        return AGREEMENT_SCALE_OPTIONS[self]
+
+
+AGREEMENT_SCALE_LABELS = {
+    AgreementScale.FIVE_POINT: "Strongly agree, agree, neither, disagree, strongly disagree",
+    AgreementScale.THREE_POINT: "Agree, neither, disagree",
+}
+AGREEMENT_SCALE_OPTIONS = {
+    AgreementScale.FIVE_POINT: [
+        "Strongly agree",
+        "Agree",
+        "Neither agree nor disagree",
+        "Disagree",
+        "Strongly disagree",
+    ],
+    AgreementScale.THREE_POINT: ["Agree", "Neither agree nor disagree", "Disagree"],
+}
+
+
+class WithdrawalPolicy(enum.StrEnum):
+    """What happens to a withdrawn member's contributions."""
+
+    KEEP_ANONYMISED = "keep_anonymised"
+    REMOVE = "remove"
+
+    @property
+    def label(self) -> str:
+        if self is WithdrawalPolicy.REMOVE:
+            return "Removed from the inquiry"
+        return "Kept, without their name"
+
+
 class MembershipStatus(enum.StrEnum):
     INVITED = "invited"
     ACTIVE = "active"
@@ -83,6 +144,34 @@ class Inquiry(Base):
     question: Mapped[str] = mapped_column(Text)
     status: Mapped[InquiryStatus] = mapped_column(
         enum_column(InquiryStatus), default=InquiryStatus.DRAFT
+    )
+    mode: Mapped[InquiryMode] = mapped_column(
+        enum_column(InquiryMode), default=InquiryMode.STANDARD, server_default="standard"
+    )
+    scope: Mapped[str] = mapped_column(Text, default="", server_default="")
+    commissioner_organisation: Mapped[str] = mapped_column(
+        String(200), default="", server_default=""
+    )
+    starts_on: Mapped[date | None] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    # Witnesses may withdraw testimony until the end of this day.
+    withdrawal_deadline: Mapped[date | None] = mapped_column(Date)
+    # After this day personal data and testimony of a closed inquiry are erased.
+    retention_date: Mapped[date | None] = mapped_column(Date)
+    agreement_scale: Mapped[AgreementScale] = mapped_column(
+        enum_column(AgreementScale), default=AgreementScale.FIVE_POINT, server_default="five_point"
+    )
+    # A recommendation passes when support is at least numerator / denominator of the
+    # votes that are not abstentions; kept as a fraction so two thirds is exact.
+    pass_threshold_numerator: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
+    pass_threshold_denominator: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
+    # Share of eligible participants who must vote for a ballot to count, in percent.
+    quorum_percent: Mapped[int] = mapped_column(Integer, default=50, server_default="50")
+    safeguarding_contact: Mapped[str] = mapped_column(Text, default="", server_default="")
+    withdrawal_policy: Mapped[WithdrawalPolicy] = mapped_column(
+        enum_column(WithdrawalPolicy, length=20),
+        default=WithdrawalPolicy.KEEP_ANONYMISED,
+        server_default="keep_anonymised",
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -111,6 +200,23 @@ class Membership(Base):
         enum_column(MembershipStatus), default=MembershipStatus.ACTIVE
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    # Participants' profile, self-declared.
+    professional_role: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    professional_role_other: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    sector: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    organisation: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    locality: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    # Whether a participant agrees to be named in the report (never by default).
+    named_in_report: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+    # Witnesses' profile.
+    lived_experience: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    lived_experience_other: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    display_name: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    access_needs: Mapped[str] = mapped_column(Text, default="", server_default="")
+    support_contact: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     inquiry = relationship("Inquiry", back_populates="memberships", lazy="joined")
     user = relationship("User", back_populates="memberships", lazy="joined")
@@ -118,3 +224,10 @@ class Membership(Base):
     @property
     def is_active(self) -> bool:
         return self.status == MembershipStatus.ACTIVE
+
+    @property
+    def public_name(self) -> str:
+        """The name others in the inquiry see: a witness's chosen display name."""
+        if self.role == Role.WITNESS and self.display_name:
+            return self.display_name
+        return self.user.name

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, UTCDateTime, utcnow
@@ -36,6 +37,9 @@ class Invitation(Base):
     status: Mapped[InvitationStatus] = mapped_column(
         enum_column(InvitationStatus), default=InvitationStatus.PENDING
     )
+    # Profile fields given by the researcher (for example from a CSV import), copied
+    # to the membership when the invitation is accepted.
+    profile: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default="{}")
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
