@@ -15,6 +15,7 @@ run: install assets migrate
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install-test assets
+	@scripts/ensure_chromium.sh
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest

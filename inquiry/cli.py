@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 from wtforms.validators import ValidationError
 
 from .accounts import services as accounts
+from .audit.service import record
 from .extensions import db
 from .models import TokenPurpose, utcnow
 
@@ -28,6 +29,7 @@ def setup_link() -> None:
         now=utcnow(),
         lifetime=timedelta(hours=current_app.config["SETUP_LINK_HOURS"]),
     )
+    record(db.session, "setup.link_created")
     db.session.commit()
     url = current_app.config["BASE_URL"].rstrip("/") + f"/setup/{token}"
     click.echo("")
@@ -47,12 +49,14 @@ def setup_link() -> None:
 )
 def create_researcher(email: str, name: str, password: str) -> None:
     """Create a researcher account, who can then create inquiries."""
-    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
-    if len(password) < minimum:
-        raise click.ClickException(f"Password must be at least {minimum} characters")
+    problem = accounts.password_problem(password, current_app.config["PASSWORD_MIN_LENGTH"])
+    if problem:
+        raise click.ClickException(problem)
     name = name.strip()
     if not name:
         raise click.ClickException("Enter a name")
+    if len(name) > 200:
+        raise click.ClickException("Full name must be 200 characters or fewer")
     try:
         from email_validator import EmailNotValidError, validate_email
 

@@ -16,7 +16,7 @@ from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 
 from inquiry import create_app
-from inquiry.extensions import db
+from inquiry.extensions import db, limiter
 from inquiry.models import Inquiry, Membership, Role, User
 from inquiry.security.passwords import hash_password
 
@@ -46,6 +46,17 @@ def make_app(**overrides) -> Flask:
     app = create_app("test", overrides=overrides)
     app.test_client_class = RequestScopedClient
     return app
+
+
+@pytest.fixture(autouse=True)
+def _rate_limits_follow_the_shared_app() -> Iterator[None]:
+    """Flask-Limiter keeps its switch on the one limiter object, so an app built with
+    limits on (in a test about them) would leave them on for the shared app."""
+    limiter.enabled = False
+    yield
+    limiter.enabled = False
+    if getattr(limiter, "_storage", None) is not None:
+        limiter.reset()
 
 
 @pytest.fixture(scope="session")

@@ -7,19 +7,13 @@ from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
 
 from ..forms.base import BaseForm
 from ..forms.fields import GovEmailField, GovPasswordField, GovStringField, GovSubmitField
-
-PASSWORD_MAX = 256
+from .services import PASSWORD_MAX, password_problem
 
 
 def strong_password(form, field) -> None:
-    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
-    value = field.data or ""
-    if len(value) < minimum:
-        raise ValidationError(f"Password must be at least {minimum} characters")
-    if len(value) > PASSWORD_MAX:
-        raise ValidationError(f"Password must be {PASSWORD_MAX} characters or fewer")
-    if value.strip() != value or not value.strip():
-        raise ValidationError("Password must not start or end with a space")
+    problem = password_problem(field.data or "", current_app.config["PASSWORD_MIN_LENGTH"])
+    if problem:
+        raise ValidationError(problem)
 
 
 class SignInForm(BaseForm):

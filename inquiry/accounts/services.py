@@ -22,6 +22,20 @@ class AccountError(ValueError):
         self.field = field
 
 
+PASSWORD_MAX = 256
+
+
+def password_problem(password: str, minimum: int) -> str | None:
+    """Why a new password is not acceptable, or None if it is."""
+    if len(password) < minimum:
+        return f"Password must be at least {minimum} characters"
+    if len(password) > PASSWORD_MAX:
+        return f"Password must be {PASSWORD_MAX} characters or fewer"
+    if password.strip() != password:
+        return "Password must not start or end with a space"
+    return None
+
+
 def normalise_email(email: str) -> str:
     return email.strip().lower()
 
@@ -87,17 +101,19 @@ def authenticate(session: Session, email: str, password: str, now: datetime) -> 
     return user
 
 
-def change_password(session: Session, user: User, current: str, new: str) -> None:
+def change_password(session: Session, user: User, current: str, new: str, *, now: datetime) -> None:
     if not verify_password(user.password_hash, current):
         raise AccountError("Your current password is not right", "current_password")
-    set_password(session, user, new)
+    set_password(session, user, new, now=now)
     record(session, "user.password_changed", actor=user, object_type="user", object_id=user.id)
 
 
-def set_password(session: Session, user: User, password: str) -> None:
-    """Set a new password and sign the user out of every other browser."""
+def set_password(session: Session, user: User, password: str, *, now: datetime) -> None:
+    """Set a new password, sign the user out of every other browser and cancel
+    any reset link still outstanding for the account."""
     user.password_hash = hash_password(password)
     user.rotate_session_token()
+    cancel_tokens(session, TokenPurpose.PASSWORD_RESET, user=user, now=now)
     session.flush()
 
 
@@ -118,13 +134,7 @@ def issue_token(
     Earlier unused tokens for the same purpose and user stop working, so only
     the newest link is valid.
     """
-    owner = AccountToken.user_id == user.id if user else AccountToken.user_id.is_(None)
-    for old in session.scalars(
-        select(AccountToken).where(
-            AccountToken.purpose == purpose, owner, AccountToken.used_at.is_(None)
-        )
-    ):
-        old.used_at = now
+    cancel_tokens(session, purpose, user=user, now=now)
     row = AccountToken(
         purpose=purpose,
         user_id=user.id if user else None,
@@ -135,6 +145,19 @@ def issue_token(
     session.add(row)
     session.flush()
     return sign_link(secret_key, purpose.value, row.id, row.nonce)
+
+
+def cancel_tokens(
+    session: Session, purpose: TokenPurpose, *, user: User | None, now: datetime
+) -> None:
+    """Mark every unused token for this purpose and user (or for no user) as used."""
+    owner = AccountToken.user_id == user.id if user else AccountToken.user_id.is_(None)
+    for old in session.scalars(
+        select(AccountToken).where(
+            AccountToken.purpose == purpose, owner, AccountToken.used_at.is_(None)
+        )
+    ):
+        old.used_at = now
 
 
 def find_token(
@@ -159,7 +182,7 @@ def reset_password_with_token(
     if user is None or user.is_disabled:
         raise AccountError("This link can no longer be used")
     row.used_at = now
-    set_password(session, user, password)
+    set_password(session, user, password, now=now)
     record(session, "user.password_reset", actor=user, object_type="user", object_id=user.id)
     return user
 

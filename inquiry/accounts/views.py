@@ -47,6 +47,9 @@ def safe_next(target: str | None) -> str | None:
     """A same-site path to return to after sign-in, or None."""
     if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
         return None
+    # Browsers drop tabs and newlines from URLs, and a header cannot hold a newline.
+    if any(ch.isspace() or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in target):
+        return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc:
         return None
@@ -108,7 +111,11 @@ def change_password():
     if form.validate_on_submit():
         try:
             services.change_password(
-                db.session, current_user, form.current_password.data, form.new_password.data
+                db.session,
+                current_user,
+                form.current_password.data,
+                form.new_password.data,
+                now=utcnow(),
             )
         except services.AccountError as error:
             form.add_field_error(error.field or "current_password", error.message)

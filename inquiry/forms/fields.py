@@ -37,16 +37,27 @@ def no_control_characters(form: Any, field: Any) -> None:
         raise ValidationError(f"{field.label.text} must not contain control characters")
 
 
+def single_line(form: Any, field: Any) -> None:
+    if isinstance(field.data, str) and ("\n" in field.data or "\r" in field.data):
+        raise ValidationError(f"{field.label.text} must be on one line")
+
+
 def _strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
 class GovStringField(StringField):
+    """A one-line text input; surrounding spaces are removed before validation."""
+
     widget = GovTextInput()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs["filters"] = [*(kwargs.get("filters") or ()), _strip]
-        kwargs["validators"] = [*(kwargs.get("validators") or ()), no_control_characters]
+        kwargs["validators"] = [
+            *(kwargs.get("validators") or ()),
+            no_control_characters,
+            single_line,
+        ]
         super().__init__(*args, **kwargs)
 
 
