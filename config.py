@@ -38,6 +38,9 @@ class Config:
     REMEMBER_COOKIE_DURATION = timedelta(days=1)
     HSTS = False
 
+    # Largest request accepted (the CSV import is the biggest upload); larger gets a 413 page.
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+
     WTF_CSRF_ENABLED = True
     # A participant may write for an hour or more before submitting.
     WTF_CSRF_TIME_LIMIT = 8 * 3600
@@ -54,6 +57,10 @@ class Config:
     PASSWORD_RESET_HOURS = 24
     SETUP_LINK_HOURS = 24
     PASSWORD_MIN_LENGTH = 12
+
+    # How many reverse proxies sit in front of the app (each adds X-Forwarded-For);
+    # 0 trusts no forwarded headers. Needed so rate limits see the client's address.
+    PROXY_COUNT = 0
 
     # Public address used in links sent by email or printed on the console.
     BASE_URL = "http://127.0.0.1:5000"
@@ -88,6 +95,8 @@ class Config:
         ):
             if env.get(key):
                 settings[key] = env[key]
+        if env.get("PROXY_COUNT", "").isdigit():
+            settings["PROXY_COUNT"] = int(env["PROXY_COUNT"])
         if env.get("MAIL_PORT", "").isdigit():
             settings["MAIL_PORT"] = int(env["MAIL_PORT"])
         if env.get("MAIL_USE_TLS"):

@@ -8,6 +8,7 @@ from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import BASE_DIR, CONFIGS, INSTANCE_DIR
 
@@ -33,6 +34,9 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     if overrides:
         app.config.update(overrides)
     os.makedirs(app.instance_path, exist_ok=True)
+    if app.config["PROXY_COUNT"]:
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
     register_templates(app)
     register_extensions(app)
@@ -88,12 +92,26 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from .accounts.views import bp as accounts_bp
     from .audit.views import bp as audit_bp
+    from .cohort.views import bp as cohort_bp
+    from .consent.views import bp as consent_bp
+    from .inquiries.settings import bp as settings_bp
     from .inquiries.views import bp as inquiries_bp
     from .invitations.views import bp as invitations_bp
     from .pages.errors import register_error_handlers
     from .pages.views import bp as pages_bp
+    from .rounds.views import bp as rounds_bp
 
-    for blueprint in (pages_bp, accounts_bp, inquiries_bp, invitations_bp, audit_bp):
+    for blueprint in (
+        pages_bp,
+        accounts_bp,
+        inquiries_bp,
+        settings_bp,
+        invitations_bp,
+        audit_bp,
+        rounds_bp,
+        consent_bp,
+        cohort_bp,
+    ):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
 

@@ -74,3 +74,21 @@ def can_issue_reset_link(actor: User, target: User, inquiry: Inquiry) -> bool:
     if not any(i.id == inquiry.id for i in target_inquiries):
         return False
     return all(can_manage(actor, other) for other in target_inquiries)
+
+
+def is_asked_to_consent(user: User, inquiry: Inquiry) -> bool:
+    """Participants and witnesses agree to their information and consent text first.
+
+    Researchers, commissioners and observers are not asked.
+    """
+    return role_in(user, inquiry) in (Role.PARTICIPANT, Role.WITNESS)
+
+
+def can_edit_own_profile(user: User, inquiry: Inquiry) -> bool:
+    """Participants and witnesses keep their own profile in the inquiry."""
+    return role_in(user, inquiry) in (Role.PARTICIPANT, Role.WITNESS)
+
+
+def can_withdraw_self(user: User, inquiry: Inquiry) -> bool:
+    """Participants and witnesses may leave the inquiry themselves."""
+    return role_in(user, inquiry) in (Role.PARTICIPANT, Role.WITNESS)

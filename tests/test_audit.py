@@ -64,7 +64,8 @@ def researcher(world) -> User:
 def test_researcher_sees_plain_english_descriptions(client_request, world, researcher):
     client_request.login(researcher)
     location = client_request.post_redirect(
-        "/inquiries/new", {"title": "Winter connections", "question": "What helps?"}
+        "/inquiries/new",
+        {"title": "Winter connections", "question": "What helps?", "mode": "standard"},
     )
     inquiry_id = int(location.rsplit("/", 1)[1])
     client_request.post_redirect(

@@ -57,3 +57,23 @@ def test_hsts_only_in_production(monkeypatch, client):
     response = production.test_client().get("/privacy", base_url="https://localhost")
     assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
     assert production.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_client_address_comes_from_the_trusted_proxy_only():
+    from flask import request
+
+    def seen_address(app) -> str:
+        @app.route("/address")
+        def address():
+            return request.remote_addr or ""
+
+        address.permission = "public"
+        response = app.test_client().get(
+            "/address",
+            headers={"X-Forwarded-For": "203.0.113.7"},
+            environ_base={"REMOTE_ADDR": "10.0.0.2"},
+        )
+        return response.get_data(as_text=True)
+
+    assert seen_address(create_app("test")) == "10.0.0.2"
+    assert seen_address(create_app("test", overrides={"PROXY_COUNT": 1})) == "203.0.113.7"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from bs4 import BeautifulSoup
@@ -12,6 +12,8 @@ from sqlalchemy import select
 from inquiry.extensions import db
 from inquiry.models import (
     AuditEvent,
+    ConsentAudience,
+    ConsentText,
     Inquiry,
     InquiryStatus,
     Invitation,
@@ -19,6 +21,8 @@ from inquiry.models import (
     Membership,
     MembershipStatus,
     Role,
+    Round,
+    RoundKind,
     utcnow,
 )
 from inquiry.security.links import new_nonce
@@ -108,7 +112,9 @@ def test_people_who_are_not_researchers_cannot_create_an_inquiry(client_request,
     client_request.login(world.people[actor])
     client_request.get("/inquiries/new", expected_status=403)
     client_request.post(
-        "/inquiries/new", {"title": "Sneaky", "question": QUESTION}, expected_status=403
+        "/inquiries/new",
+        {"title": "Sneaky", "question": QUESTION, "mode": "standard"},
+        expected_status=403,
     )
     assert len(all_inquiries()) == before
 
@@ -117,13 +123,17 @@ def test_signed_out_visitor_is_sent_to_sign_in(client, app):
     response = client.get("/inquiries/new")
     assert response.status_code == 302
     assert "/sign-in" in response.headers["Location"]
-    response = client.post("/inquiries/new", data={"title": "T", "question": QUESTION})
+    response = client.post(
+        "/inquiries/new", data={"title": "T", "question": QUESTION, "mode": "standard"}
+    )
     assert response.status_code == 302
     assert all_inquiries() == []
 
 
 def test_missing_title_and_question_show_errors_next_to_fields(client_request, researcher):
-    page = client_request.login(researcher).post("/inquiries/new", {"title": "", "question": ""})
+    page = client_request.login(researcher).post(
+        "/inquiries/new", {"title": "", "question": "", "mode": "standard"}
+    )
     assert page.title.get_text().strip().startswith("Error: ")
     assert error_messages(page) == [
         "Enter a title for the inquiry",
@@ -137,13 +147,15 @@ def test_missing_title_and_question_show_errors_next_to_fields(client_request, r
 
 def test_typed_values_are_kept_when_another_field_is_wrong(client_request, researcher):
     page = client_request.login(researcher).post(
-        "/inquiries/new", {"title": "Winter connections", "question": ""}
+        "/inquiries/new", {"title": "Winter connections", "question": "", "mode": "standard"}
     )
     assert page.find("input", attrs={"name": "title"})["value"] == "Winter connections"
     assert field_error(page, "title") is None
     assert error_messages(page) == ["Enter the question the inquiry will answer"]
 
-    page = client_request.post("/inquiries/new", {"title": "", "question": QUESTION})
+    page = client_request.post(
+        "/inquiries/new", {"title": "", "question": QUESTION, "mode": "standard"}
+    )
     assert text_of(page.find("textarea", attrs={"name": "question"})) == QUESTION
     assert error_messages(page) == ["Enter a title for the inquiry"]
     assert all_inquiries() == []
@@ -151,7 +163,7 @@ def test_typed_values_are_kept_when_another_field_is_wrong(client_request, resea
 
 def test_blank_title_and_question_count_as_missing(client_request, researcher):
     page = client_request.login(researcher).post(
-        "/inquiries/new", {"title": "   ", "question": " \r\n\t "}
+        "/inquiries/new", {"title": "   ", "question": " \r\n\t ", "mode": "standard"}
     )
     assert error_messages(page) == [
         "Enter a title for the inquiry",
@@ -162,7 +174,7 @@ def test_blank_title_and_question_count_as_missing(client_request, researcher):
 
 def test_too_long_title_is_rejected(client_request, researcher):
     page = client_request.login(researcher).post(
-        "/inquiries/new", {"title": "T" * 201, "question": QUESTION}
+        "/inquiries/new", {"title": "T" * 201, "question": QUESTION, "mode": "standard"}
     )
     assert error_messages(page) == ["Title must be 200 characters or fewer"]
     assert "Title must be 200 characters or fewer" in field_error(page, "title")
@@ -171,7 +183,7 @@ def test_too_long_title_is_rejected(client_request, researcher):
 
 def test_too_long_question_is_rejected(client_request, researcher):
     page = client_request.login(researcher).post(
-        "/inquiries/new", {"title": "Long question", "question": "Q" * 501}
+        "/inquiries/new", {"title": "Long question", "question": "Q" * 501, "mode": "standard"}
     )
     assert error_messages(page) == ["The question must be 500 characters or fewer"]
     assert summary_hrefs(page) == ["#question"]
@@ -180,7 +192,7 @@ def test_too_long_question_is_rejected(client_request, researcher):
 
 def test_longest_allowed_values_are_accepted(client_request, researcher):
     client_request.login(researcher).post_redirect(
-        "/inquiries/new", {"title": "T" * 200, "question": "Q" * 500}
+        "/inquiries/new", {"title": "T" * 200, "question": "Q" * 500, "mode": "standard"}
     )
     (inquiry,) = all_inquiries()
     assert len(inquiry.title) == 200
@@ -190,7 +202,7 @@ def test_longest_allowed_values_are_accepted(client_request, researcher):
 def test_a_line_break_in_the_question_counts_as_one_character(client_request, researcher):
     question = "Q" * 249 + "\r\n" + "Q" * 250
     client_request.login(researcher).post_redirect(
-        "/inquiries/new", {"title": "Two lines", "question": question}
+        "/inquiries/new", {"title": "Two lines", "question": question, "mode": "standard"}
     )
     (inquiry,) = all_inquiries()
     assert inquiry.question == "Q" * 249 + "\n" + "Q" * 250
@@ -199,7 +211,8 @@ def test_a_line_break_in_the_question_counts_as_one_character(client_request, re
 @pytest.mark.parametrize("bad", ["\x00", "\x1b[31m", "\x07", "\x7f"])
 def test_control_characters_in_the_title_are_rejected(client_request, researcher, bad):
     page = client_request.login(researcher).post(
-        "/inquiries/new", {"title": f"Winter{bad}connections", "question": QUESTION}
+        "/inquiries/new",
+        {"title": f"Winter{bad}connections", "question": QUESTION, "mode": "standard"},
     )
     assert error_messages(page) == ["Title must not contain control characters"]
     assert all_inquiries() == []
@@ -207,7 +220,8 @@ def test_control_characters_in_the_title_are_rejected(client_request, researcher
 
 def test_control_characters_in_the_question_are_rejected(client_request, researcher):
     page = client_request.login(researcher).post(
-        "/inquiries/new", {"title": "Winter connections", "question": "Why\x00 not?"}
+        "/inquiries/new",
+        {"title": "Winter connections", "question": "Why\x00 not?", "mode": "standard"},
     )
     assert error_messages(page) == [
         "The question the inquiry will answer must not contain control characters"
@@ -219,7 +233,8 @@ def test_a_line_break_in_the_title_is_made_one_line(client_request, researcher):
     """A title goes into email subjects, where a line break is not allowed."""
     client_request.login(researcher)
     client_request.post_redirect(
-        "/inquiries/new", {"title": "Winter\r\nconnections ", "question": QUESTION}
+        "/inquiries/new",
+        {"title": "Winter\r\nconnections ", "question": QUESTION, "mode": "standard"},
     )
     (inquiry,) = all_inquiries()
     assert inquiry.title == "Winter connections"
@@ -233,7 +248,8 @@ def test_a_line_break_in_the_title_is_made_one_line(client_request, researcher):
 def test_creating_an_inquiry(client_request, app, researcher):
     client_request.login(researcher)
     location = client_request.post_redirect(
-        "/inquiries/new", {"title": "  Winter connections  ", "question": f"  {QUESTION}  "}
+        "/inquiries/new",
+        {"title": "  Winter connections  ", "question": f"  {QUESTION}  ", "mode": "standard"},
     )
     (inquiry,) = all_inquiries()
     assert location == f"/inquiries/{inquiry.id}"
@@ -268,8 +284,12 @@ def test_creating_an_inquiry(client_request, app, researcher):
 
 def test_two_inquiries_with_the_same_title_are_separate(client_request, researcher):
     client_request.login(researcher)
-    first = client_request.post_redirect("/inquiries/new", {"title": "Same", "question": "One?"})
-    second = client_request.post_redirect("/inquiries/new", {"title": "Same", "question": "Two?"})
+    first = client_request.post_redirect(
+        "/inquiries/new", {"title": "Same", "question": "One?", "mode": "standard"}
+    )
+    second = client_request.post_redirect(
+        "/inquiries/new", {"title": "Same", "question": "Two?", "mode": "standard"}
+    )
     assert first != second
     assert [i.question for i in all_inquiries()] == ["One?", "Two?"]
 
@@ -293,13 +313,13 @@ def test_home_groups_inquiries_by_role_with_a_next_step(client_request, app):
     researcher_group = section(page, "As researcher")
     assert "Own inquiry" in text_of(researcher_group)
     assert "Joined" not in text_of(researcher_group)
-    link = find_link(researcher_group, "Invite your cohort")
-    assert link["href"] == f"/inquiries/{own.id}/invitations/new"
+    link = find_link(researcher_group, "Check the inquiry's settings")
+    assert link["href"] == f"/inquiries/{own.id}/settings"
 
     participant_group = section(page, "As participant")
     assert "Joined as participant" in text_of(participant_group)
-    step = find_link(participant_group, "Read about the inquiry")
-    assert step["href"] == f"/inquiries/{joined.id}"
+    step = find_link(participant_group, "See the sessions")
+    assert step["href"] == f"/inquiries/{joined.id}/sessions"
 
     witness_group = section(page, "As witness")
     assert "Joined as witness" in text_of(witness_group)
@@ -307,7 +327,7 @@ def test_home_groups_inquiries_by_role_with_a_next_step(client_request, app):
     assert "Create an inquiry" in page.text
 
 
-def test_researcher_next_step_follows_recruitment(client_request, app):
+def test_researcher_next_step_follows_set_up(client_request, app):
     person = make_user("lead@example.org", researcher=True)
     inquiry = make_inquiry(person)
     client_request.login(person)
@@ -316,18 +336,47 @@ def test_researcher_next_step_follows_recruitment(client_request, app):
         item = section(client_request.get("/home"), "As researcher")
         return item.find(string=lambda s: s and "Next:" in s).find_next("a")
 
+    assert text_of(next_link()).startswith("Check the inquiry's settings")
+
+    inquiry.commissioner_organisation = "Northshire Council"
+    inquiry.starts_on = date(2026, 9, 1)
+    db.session.commit()
     link = next_link()
-    assert text_of(link).startswith("Invite your cohort of participants")
+    assert text_of(link).startswith("Plan the sessions")
+    assert link["href"] == f"/inquiries/{inquiry.id}/sessions"
+
+    db.session.add(
+        Round(
+            inquiry_id=inquiry.id,
+            position=1,
+            kind=RoundKind.INTRODUCTION,
+            title="Welcome",
+            purpose="",
+        )
+    )
+    db.session.commit()
+    assert text_of(next_link()).startswith("Write the information and consent texts")
+
+    for audience in ConsentAudience:
+        db.session.add(
+            ConsentText(
+                inquiry_id=inquiry.id, audience=audience, version=1, body="About taking part."
+            )
+        )
+    db.session.commit()
+    link = next_link()
+    assert text_of(link).startswith("Invite participants")
+    assert link["href"] == f"/inquiries/{inquiry.id}/invitations/new?role=participant"
 
     add_member(inquiry, make_user("p@example.org"), Role.PARTICIPANT)
     link = next_link()
-    assert text_of(link).startswith("Invite witnesses to give evidence")
-    assert link["href"] == f"/inquiries/{inquiry.id}/invitations/new"
+    assert text_of(link).startswith("Invite witnesses")
+    assert link["href"] == f"/inquiries/{inquiry.id}/invitations/new?role=witness"
 
     add_member(inquiry, make_user("w@example.org"), Role.WITNESS)
     link = next_link()
-    assert text_of(link).startswith("Check who has joined")
-    assert link["href"] == f"/inquiries/{inquiry.id}/members"
+    assert text_of(link).startswith("Move the inquiry to its next stage")
+    assert link["href"] == f"/inquiries/{inquiry.id}/stage"
 
 
 def test_participant_next_step_changes_once_the_inquiry_is_in_session(client_request, world):
@@ -335,7 +384,7 @@ def test_participant_next_step_changes_once_the_inquiry_is_in_session(client_req
     db.session.commit()
     page = client_request.login(world.people["participant"]).get("/home")
     group = section(page, "As participant")
-    assert "See what is happening in the inquiry" in text_of(group)
+    assert "See the sessions and what is expected of you" in text_of(group)
     assert "In session" in text_of(group)
 
 

@@ -1039,3 +1039,47 @@ def test_without_a_mail_server_the_researcher_copies_the_link(
     assert invitation.sent_at is None
     assert actions(world.inquiry) == ["invitation.created", "invitation.resent"]
     assert outbox(app) == []
+
+
+def test_accepting_a_researcher_invitation_lets_them_create_inquiries(client, world):
+    invitation = services.create_invitation(
+        db.session,
+        inquiry=world.inquiry,
+        email="co.researcher@example.org",
+        role=Role.RESEARCHER,
+        invited_by=world.people["researcher"],
+        now=utcnow(),
+        lifetime=timedelta(days=14),
+    )
+    db.session.commit()
+    token = services.link_token(client.application.secret_key, invitation)
+    response = client.post(
+        f"/invitations/{token}",
+        data={"name": "Cai Jones", "new_password": PASSWORD, "confirm_password": PASSWORD},
+    )
+    assert response.status_code == 302
+    user = db.session.scalar(select(User).where(User.email == "co.researcher@example.org"))
+    assert user.is_researcher is True
+    assert user.last_signed_in_at is not None
+    assert client.get("/inquiries/new").status_code == 200
+    actions = db.session.scalars(
+        select(AuditEvent.action).where(AuditEvent.object_id == user.id)
+    ).all()
+    assert "user.researcher_granted" in actions
+
+
+def test_a_name_from_the_import_is_suggested_on_the_new_account_form(client_request, world):
+    invitation = services.create_invitation(
+        db.session,
+        inquiry=world.inquiry,
+        email="imported.person@example.org",
+        role=Role.PARTICIPANT,
+        invited_by=world.people["researcher"],
+        now=utcnow(),
+        lifetime=timedelta(days=14),
+    )
+    invitation.profile = {"name": "Imani Okafor"}
+    db.session.commit()
+    token = services.link_token(client_request.client.application.secret_key, invitation)
+    page = client_request.get(f"/invitations/{token}")
+    assert page.find("input", attrs={"name": "name"})["value"] == "Imani Okafor"

@@ -57,10 +57,14 @@ def safe_next(target: str | None) -> str | None:
 
 
 def start_session(user) -> None:
-    """Sign in with a fresh session, so no earlier cookie content survives."""
+    """Sign in with a fresh session, so no earlier cookie content survives.
+
+    Call before the request's commit: it records when the user last signed in.
+    """
     session.clear()
     session["sid"] = secrets.token_urlsafe(16)
     login_user(user)
+    user.last_signed_in_at = utcnow()
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -121,8 +125,8 @@ def change_password():
             form.add_field_error(error.field or "current_password", error.message)
         else:
             user = current_user._get_current_object()
-            db.session.commit()
             start_session(user)
+            db.session.commit()
             flash("Your password has been changed. Other browsers have been signed out.", "success")
             return redirect(url_for("inquiries.home"))
     return render_template("accounts/change_password.html", form=form)
@@ -180,8 +184,8 @@ def reset_password(token: str):
     form = ResetPasswordForm()
     if form.validate_on_submit():
         user = services.reset_password_with_token(db.session, row, form.new_password.data, utcnow())
-        db.session.commit()
         start_session(user)
+        db.session.commit()
         flash("Your password has been reset and you are signed in", "success")
         return redirect(url_for("inquiries.home"))
     return render_template("accounts/reset_password.html", form=form, user=row.user)
@@ -212,8 +216,8 @@ def setup(token: str):
             db.session.rollback()
             form.add_form_error(error.message)
         else:
-            db.session.commit()
             start_session(user)
+            db.session.commit()
             flash("Your researcher account is ready. Start by creating an inquiry.", "success")
             return redirect(url_for("inquiries.home"))
     return render_template("accounts/setup.html", form=form)

@@ -9,6 +9,7 @@ from wtforms import (
     EmailField,
     PasswordField,
     RadioField,
+    SelectChoice,
     SelectField,
     StringField,
     SubmitField,
@@ -32,14 +33,19 @@ from .widgets import (
 _FORBIDDEN = {chr(c) for c in range(0x20) if chr(c) not in "\t\n\r"} | {"\x7f"}
 
 
+def field_name(field: Any) -> str:
+    """The field's label as used in a message: "Locality (optional)" becomes "Locality"."""
+    return str(field.label.text).removesuffix(" (optional)")
+
+
 def no_control_characters(form: Any, field: Any) -> None:
     if isinstance(field.data, str) and any(ch in _FORBIDDEN for ch in field.data):
-        raise ValidationError(f"{field.label.text} must not contain control characters")
+        raise ValidationError(f"{field_name(field)} must not contain control characters")
 
 
 def single_line(form: Any, field: Any) -> None:
     if isinstance(field.data, str) and ("\n" in field.data or "\r" in field.data):
-        raise ValidationError(f"{field.label.text} must be on one line")
+        raise ValidationError(f"{field_name(field)} must be on one line")
 
 
 def _strip(value: Any) -> Any:
@@ -91,16 +97,35 @@ class GovTextAreaField(TextAreaField):
             self.widget = GovCharacterCount(max_length)
 
 
+def as_select_choices(choices: Any) -> Any:
+    """WTForms 3.3 wants SelectChoice objects; forms here declare (value, label) pairs."""
+    if isinstance(choices, list | tuple):
+        return [
+            SelectChoice(*choice) if isinstance(choice, tuple | list) else choice
+            for choice in choices
+        ]
+    return choices
+
+
 class GovRadioField(RadioField):
     widget = GovRadios()
 
     def __init__(self, *args: Any, choice_hints: dict[str, str] | None = None, **kwargs: Any):
+        if "choices" in kwargs:
+            kwargs["choices"] = as_select_choices(kwargs["choices"])
+        elif len(args) >= 3:
+            args = (*args[:2], as_select_choices(args[2]), *args[3:])
         super().__init__(*args, **kwargs)
         self.choice_hints = choice_hints or {}
 
 
 class GovSelectField(SelectField):
     widget = GovSelect()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if "choices" in kwargs:
+            kwargs["choices"] = as_select_choices(kwargs["choices"])
+        super().__init__(*args, **kwargs)
 
 
 class GovBooleanField(BooleanField):

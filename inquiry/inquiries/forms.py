@@ -1,13 +1,37 @@
-"""The form for creating an inquiry (the rest of its set-up comes later)."""
+"""The form for creating an inquiry (the rest of its set-up is on its settings page)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length
 
 from ..forms.base import BaseForm
-from ..forms.fields import GovStringField, GovSubmitField, GovTextAreaField
+from ..forms.fields import GovRadioField, GovStringField, GovSubmitField, GovTextAreaField
+from ..models import InquiryMode
+
+MODE_HINTS = {
+    InquiryMode.STANDARD: (
+        "Members of the public deliberate together and hear from experts who give evidence."
+    ),
+    InquiryMode.INVERTED: (
+        "Professionals deliberate and people with lived experience of care give evidence, "
+        "so that the professionals respond as people as well as in their role."
+    ),
+}
+MODE_CHOICES = [(mode.value, mode.label) for mode in MODE_HINTS]
+MODE_MESSAGE = "Select whether this is a standard or an inverted inquiry"
+
+
+def mode_field() -> GovRadioField:
+    """The choice between a standard and an inverted inquiry; nothing chosen by default."""
+    return GovRadioField(
+        "Type of inquiry",
+        choices=MODE_CHOICES,
+        choice_hints={mode.value: hint for mode, hint in MODE_HINTS.items()},
+        validators=[InputRequired(message=MODE_MESSAGE)],
+        invalid_choice_message=MODE_MESSAGE,
+    )
 
 
 def one_line(value: Any) -> Any:
@@ -50,4 +74,5 @@ class NewInquiryForm(BaseForm):
             Length(max=500, message="The question must be 500 characters or fewer"),
         ],
     )
+    mode = mode_field()
     submit = GovSubmitField("Create inquiry")

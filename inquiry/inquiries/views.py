@@ -11,10 +11,12 @@ from .. import policy
 from ..accounts.services import issue_token
 from ..accounts.views import absolute_url
 from ..audit.service import record
+from ..cohort.services import who_is_taking_part
 from ..extensions import db
 from ..forms.base import BaseForm
-from ..models import Inquiry, Membership, TokenPurpose, utcnow
+from ..models import Inquiry, InquiryMode, Membership, TokenPurpose, utcnow
 from ..permissions import requires
+from ..rounds.services import plan_for
 from . import services
 from .forms import NewInquiryForm
 
@@ -38,7 +40,11 @@ def new():
     form = NewInquiryForm()
     if form.validate_on_submit():
         inquiry = services.create_inquiry(
-            db.session, creator=current_user, title=form.title.data, question=form.question.data
+            db.session,
+            creator=current_user,
+            title=form.title.data,
+            question=form.question.data,
+            mode=InquiryMode(form.mode.data),
         )
         db.session.commit()
         flash("Inquiry created. Next, invite your cohort.", "success")
@@ -49,11 +55,15 @@ def new():
 @bp.route("/inquiries/<int:inquiry_id>")
 @requires(policy.is_member)
 def overview(inquiry: Inquiry):
+    manage = policy.can_manage(current_user, inquiry)
     return render_template(
         "inquiries/overview.html",
         inquiry=inquiry,
         researchers=services.researchers_of(db.session, inquiry),
-        can_manage=policy.can_manage(current_user, inquiry),
+        can_manage=manage,
+        rounds=plan_for(db.session, inquiry),
+        taking_part=who_is_taking_part(db.session, inquiry, reveal=manage),
+        setup_steps=services.setup_steps_for(db.session, inquiry) if manage else [],
     )
 
 

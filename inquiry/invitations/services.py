@@ -18,6 +18,7 @@ from ..models import (
     Role,
     User,
 )
+from ..models.profile import profile_for_role
 from ..security.links import new_nonce, read_link, sign_link
 
 PURPOSE = "invitation"
@@ -185,9 +186,18 @@ def accept(session: Session, invitation: Invitation, *, user: User, now: datetim
     else:
         membership.role = invitation.role
         membership.status = MembershipStatus.ACTIVE
+        membership.withdrawn_at = None
+    # What the researcher recorded about the person (for example from a CSV import)
+    # starts their profile; they can change it afterwards.
+    for field, value in profile_for_role(invitation.role.value, invitation.profile or {}).items():
+        setattr(membership, field, value)
     invitation.status = InvitationStatus.ACCEPTED
     invitation.accepted_at = now
     invitation.accepted_by_id = user.id
+    # A co-researcher is a peer: they may also start inquiries of their own.
+    granted_researcher = invitation.role == Role.RESEARCHER and not user.is_researcher
+    if granted_researcher:
+        user.is_researcher = True
     session.flush()
     session.refresh(user, ["memberships"])
     record(
@@ -207,6 +217,15 @@ def accept(session: Session, invitation: Invitation, *, user: User, now: datetim
         object_id=membership.id,
         role=invitation.role.value,
     )
+    if granted_researcher:
+        record(
+            session,
+            "user.researcher_granted",
+            actor=user,
+            inquiry=invitation.inquiry,
+            object_type="user",
+            object_id=user.id,
+        )
     return membership
 
 

@@ -47,7 +47,8 @@ def _link(invitation: Invitation) -> str:
     )
 
 
-def _send(invitation: Invitation) -> bool:
+def send_invitation(invitation: Invitation) -> bool:
+    """Email the invitation link; True if it went. Also used by the cohort import."""
     url = _link(invitation)
     log_link(f"Invitation link for invitation {invitation.id}", url)
     return send_email(
@@ -88,7 +89,7 @@ def new(inquiry: Inquiry):
             db.session.rollback()
             form.add_field_error(error.field or "email", error.message)
         else:
-            if _send(invitation):
+            if send_invitation(invitation):
                 services.mark_sent(db.session, invitation, actor=current_user, now=utcnow())
             db.session.commit()
             return redirect(
@@ -128,7 +129,7 @@ def resend(inquiry: Inquiry, invitation_id: int):
         except services.InvitationError as error:
             flash(error.message, "error")
         else:
-            sent = _send(invitation)
+            sent = send_invitation(invitation)
             if sent:
                 services.mark_sent(db.session, invitation, actor=current_user, now=utcnow())
             db.session.commit()
@@ -196,6 +197,8 @@ def respond(token: str):
         return render_template("invitations/sign_in_first.html", invitation=invitation)
 
     form = NewAccountForm()
+    if request.method == "GET" and (invitation.profile or {}).get("name"):
+        form.name.data = invitation.profile["name"]
     if form.validate_on_submit():
         user = create_user(
             db.session,
@@ -204,8 +207,8 @@ def respond(token: str):
             password=form.new_password.data,
         )
         services.accept(db.session, invitation, user=user, now=utcnow())
-        db.session.commit()
         start_session(user)
+        db.session.commit()
         flash(f"Your account is ready and you have joined {invitation.inquiry.title}", "success")
         return redirect(url_for("inquiries.overview", inquiry_id=invitation.inquiry_id))
     return render_template("invitations/new_account.html", invitation=invitation, form=form)

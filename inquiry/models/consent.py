@@ -40,6 +40,8 @@ class ConsentText(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
+    created_by = relationship("User", lazy="joined")
+
 
 class ConsentRecord(Base):
     """A member's agreement to one version of a consent text."""

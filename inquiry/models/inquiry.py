@@ -183,6 +183,60 @@ class Inquiry(Base):
     def __repr__(self) -> str:
         return f"<Inquiry {self.id}>"
 
+    # The voting rule in words, for every page and the report. -----------------
+
+    # Fractions with a name; any other threshold is shown as a percentage.
+    FRACTION_WORDS = {
+        (1, 2): "half",
+        (3, 5): "three fifths",
+        (2, 3): "two thirds",
+        (3, 4): "three quarters",
+    }
+
+    @staticmethod
+    def describe_share(numerator: int, denominator: int) -> str:
+        """'two thirds', '70%' or 'all': a share of votes or people, in words."""
+        if denominator <= 0:
+            return f"{numerator}/{denominator}"
+        if numerator >= denominator:
+            return "all"
+        if (numerator, denominator) in Inquiry.FRACTION_WORDS:
+            return Inquiry.FRACTION_WORDS[(numerator, denominator)]
+        percent = numerator * 100 / denominator
+        return f"{percent:g}%" if percent == int(percent) else f"{percent:.1f}%"
+
+    @property
+    def pass_threshold_words(self) -> str:
+        """'at least two thirds', or 'all' when every vote must agree."""
+        share = self.describe_share(self.pass_threshold_numerator, self.pass_threshold_denominator)
+        return share if share == "all" else f"at least {share}"
+
+    @property
+    def agreeing_options_words(self) -> str:
+        """The answers on the agreement scale that count as support."""
+        if AgreementScale(self.agreement_scale) is AgreementScale.THREE_POINT:
+            return "agree"
+        return "agree or strongly agree"
+
+    @property
+    def voting_rule(self) -> str:
+        """The pass rule in one sentence, as shown to members and in the report."""
+        return (
+            f"A recommendation passes when {self.pass_threshold_words} of the votes that are "
+            f"not abstentions are {self.agreeing_options_words}."
+        )
+
+    @property
+    def quorum_rule(self) -> str:
+        """The quorum in one sentence."""
+        share = self.describe_share(self.quorum_percent, 100)
+        who = (
+            "every eligible participant votes"
+            if share == "all"
+            else (f"at least {share} of eligible participants vote")
+        )
+        return f"A ballot counts only if {who}."
+
 
 class Membership(Base):
     """One person's single role in one inquiry."""

@@ -50,3 +50,47 @@ def label_for(dimension: str, value: str) -> str:
     if categories is None:
         return value or "Not given"
     return categories.get(value, "Not given")
+
+
+# Profile fields a membership holds, by role, with their greatest length.
+PARTICIPANT_FIELDS: dict[str, int] = {
+    "professional_role": 40,
+    "professional_role_other": 100,
+    "sector": 40,
+    "organisation": 200,
+    "locality": 100,
+}
+WITNESS_FIELDS: dict[str, int] = {
+    "lived_experience": 40,
+    "lived_experience_other": 200,
+    "display_name": 100,
+}
+PROFILE_FIELDS: dict[str, dict[str, int]] = {
+    "participant": PARTICIPANT_FIELDS,
+    "witness": WITNESS_FIELDS,
+}
+# Fields whose value must be one of a category list.
+CATEGORY_FIELDS: dict[str, dict[str, str]] = {
+    "professional_role": PROFESSIONAL_ROLES,
+    "sector": SECTORS,
+    "lived_experience": LIVED_EXPERIENCE,
+}
+
+
+def profile_for_role(role: str, data: dict[str, object]) -> dict[str, str]:
+    """The profile fields in ``data`` that a member in ``role`` may hold.
+
+    Only known fields with non-empty text survive, cut to the column's length;
+    a category field survives only with a known category value.
+    """
+    fields = PROFILE_FIELDS.get(role, {})
+    profile: dict[str, str] = {}
+    for name, length in fields.items():
+        value = data.get(name)
+        if not isinstance(value, str) or not value.strip():
+            continue
+        value = value.strip()[:length]
+        if name in CATEGORY_FIELDS and value not in CATEGORY_FIELDS[name]:
+            continue
+        profile[name] = value
+    return profile

@@ -95,6 +95,18 @@ def new_page(browser: Browser) -> Page:
     return context.new_page()
 
 
+def _known_govuk_exception(rule: str, node: dict) -> bool:
+    """GOV.UK Frontend marks radios and checkboxes that reveal a follow-up question with
+    aria-expanded. ARIA does not list it for those roles, so axe reports it, but the
+    Design System keeps it on purpose because screen readers announce it (see
+    govuk-frontend issue 979). Only that exact case is accepted."""
+    if rule != "aria-allowed-attr":
+        return False
+    is_reveal = "govuk-radios__input" in node["html"] or "govuk-checkboxes__input" in node["html"]
+    messages = [check["message"] for check in node.get("any", []) + node.get("all", [])]
+    return is_reveal and all("aria-expanded" in m and "aria-controls" not in m for m in messages)
+
+
 def check_accessibility(page: Page) -> None:
     """Run axe-core on the page; fail listing each violated rule and its elements."""
     page.add_script_tag(path=str(AXE))
@@ -102,11 +114,14 @@ def check_accessibility(page: Page) -> None:
         "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
         AXE_TAGS,
     )
-    problems = [
-        f"{v['id']} ({v['impact']}): {v['help']} -> "
-        + ", ".join(" ".join(node["target"]) for node in v["nodes"])
-        for v in result["violations"]
-    ]
+    problems = []
+    for violation in result["violations"]:
+        nodes = [n for n in violation["nodes"] if not _known_govuk_exception(violation["id"], n)]
+        if nodes:
+            problems.append(
+                f"{violation['id']} ({violation['impact']}): {violation['help']} -> "
+                + ", ".join(" ".join(node["target"]) for node in nodes)
+            )
     assert not problems, f"accessibility violations on {page.url}:\n" + "\n".join(problems)
 
 

@@ -1,7 +1,10 @@
-"""The foundation journey in a real browser, with an accessibility check on every page.
+"""Journeys in a real browser, with an accessibility check on every page visited.
 
 The first researcher sets up the platform from the console link, creates an
-inquiry and invites a participant, who accepts and finds the inquiry at home.
+inverted inquiry, plans its sessions from the recommended plan, publishes the
+participants' information and consent text, checks the settings, cohort and
+stage pages, and invites a participant, who accepts, agrees to the information,
+fills in their profile and finds the inquiry on their home page.
 """
 
 from __future__ import annotations
@@ -52,13 +55,31 @@ def test_researcher_sets_up_and_invites_a_participant_who_joins(
     researcher.get_by_label("The question the inquiry will answer").fill(
         "What would it take to help people to have a good life at home for as long as they choose?"
     )
-    inverted = researcher.get_by_label("Inverted inquiry")
-    if inverted.count():
-        inverted.check()
+    researcher.get_by_label("Inverted inquiry").check()
     researcher.get_by_role("button", name="Create inquiry").click()
     expect(researcher.locator("h1")).to_have_text("Living well at home")
     visit(researcher, "inquiry-overview")
 
+    nav = researcher.get_by_role("navigation", name="Inquiry sections")
+    nav.get_by_role("link", name="Sessions").click()
+    visit(researcher, "sessions-recommended-plan")
+    researcher.get_by_label("Use the recommended plan as it is").check()
+    researcher.get_by_role("button", name="Continue").click()
+    expect(researcher.get_by_text("As a person who may one day need care").first).to_be_visible()
+    visit(researcher, "sessions")
+
+    nav.get_by_role("link", name="Consent").click()
+    visit(researcher)
+    researcher.locator("a[href$='/consent-texts/participant/edit']").first.click()
+    visit(researcher, "consent-text-edit")
+    researcher.get_by_role("button", name="Publish version 1").click()
+    visit(researcher)
+
+    for section in ("Settings", "Cohort", "Stage"):
+        nav.get_by_role("link", name=section).click()
+        visit(researcher, section.lower())
+
+    nav.get_by_role("link", name="Overview").click()
     researcher.get_by_role("link", name="Invite someone").first.click()
     visit(researcher, "invite")
     researcher.get_by_label("Email address").fill("priya@example.org")
@@ -75,7 +96,21 @@ def test_researcher_sets_up_and_invites_a_participant_who_joins(
     participant.get_by_label("Password", exact=True).fill(PASSWORD)
     participant.get_by_label("Confirm password").fill(PASSWORD)
     participant.get_by_role("button", name="Create account and join").click()
+    # Nothing of the inquiry is shown before the participant agrees to the information.
+    expect(participant.get_by_label("I have read this and I agree to take part")).to_be_visible()
+    visit(participant, "consent")
+    participant.get_by_label("I have read this and I agree to take part").check()
+    participant.get_by_role("button", name="Continue").click()
     expect(participant.locator("h1")).to_have_text("Living well at home")
+    visit(participant, "overview-participant")
+
+    participant.get_by_role("navigation", name="Inquiry sections").get_by_role(
+        "link", name="Your profile"
+    ).click()
+    visit(participant)
+    participant.get_by_label("Care worker or personal assistant").check()
+    participant.get_by_label("NHS").check()
+    participant.get_by_role("button", name="Save profile").click()
     visit(participant)
     participant.get_by_role("link", name="Your inquiries").click()
     expect(participant.get_by_text("As participant")).to_be_visible()

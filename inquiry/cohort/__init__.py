@@ -1,0 +1,1 @@
+"""The cohort: profiles, make-up and targets, bulk invitations and withdrawal."""

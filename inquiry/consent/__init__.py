@@ -1,0 +1,1 @@
+"""Information and consent texts, and members agreeing to them."""

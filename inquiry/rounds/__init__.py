@@ -1,0 +1,1 @@
+"""The session plan (rounds): its sessions, their order, dates and prompts."""
