@@ -13,8 +13,8 @@ they asked for, when it can be fetched) before anything else of the inquiry is
 shown; a request other than GET is never carried out. Researchers,
 commissioners and observers are not asked, nor is anyone while no text has been
 published. Views that must stay reachable without agreeing (the consent pages
-themselves) pass ``consent_exempt=True``; leaving the inquiry is always
-possible, so the endpoints in ``ALWAYS_REACHABLE`` are exempt too.
+themselves, and leaving the inquiry, which is always possible) pass
+``consent_exempt=True``.
 """
 
 from __future__ import annotations
@@ -33,9 +33,6 @@ from .extensions import db, login_manager
 from .models import Inquiry, Membership
 
 PUBLIC = "public"
-
-# Pages a member may always reach, agreed or not: withdrawing from the inquiry.
-ALWAYS_REACHABLE = frozenset({"cohort.withdraw_self"})
 
 
 def public(view: Callable) -> Callable:
@@ -82,7 +79,7 @@ def requires(
                     abort(403)
                 g.inquiry = inquiry
                 g.membership = policy.membership_of(current_user, inquiry)
-                if not consent_exempt and request.endpoint not in ALWAYS_REACHABLE:
+                if not consent_exempt:
                     gate = _consent_gate(inquiry, g.membership)
                     if gate is not None:
                         return gate

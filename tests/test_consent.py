@@ -23,6 +23,8 @@ from inquiry.models import (
     ConsentText,
     Inquiry,
     InquiryMode,
+    Membership,
+    MembershipStatus,
     Role,
     User,
     WithdrawalPolicy,
@@ -192,9 +194,12 @@ def test_the_consent_page_and_withdrawing_stay_reachable(client, inquiry, partic
     sign_in_as(client, participant)
     assert client.get(consent_url(inquiry)).status_code == 200
     assert client.get(consent_url(inquiry) + "/decline").status_code == 200
-    if "cohort.withdraw_self" in client.application.view_functions:
-        response = client.get(f"/inquiries/{inquiry.id}/withdraw")
-        assert response.status_code != 302 or "/consent" not in response.headers["Location"]
+    assert client.get(f"/inquiries/{inquiry.id}/withdraw").status_code == 200
+    response = client.post(f"/inquiries/{inquiry.id}/withdraw", data={})
+    assert response.status_code == 302
+    assert "/consent" not in response.headers["Location"]
+    membership = db.session.scalar(select(Membership).where(Membership.user_id == participant.id))
+    assert membership.status == MembershipStatus.WITHDRAWN
 
 
 def test_nobody_is_asked_while_there_is_no_text(client, inquiry, participant, witness):
@@ -358,10 +363,7 @@ def test_declining_explains_withdrawing_and_who_to_contact(
     assert "Rhiannon Reyes" in text_of(page)
     assert page.find("a", href="mailto:rhiannon.researcher@example.org") is not None
     withdraw = page.find("a", string="Withdraw from the inquiry")
-    if "cohort.withdraw_self" in client_request.client.application.view_functions:
-        assert withdraw["href"] == f"/inquiries/{inquiry.id}/withdraw"
-    else:
-        assert withdraw is None
+    assert withdraw["href"] == f"/inquiries/{inquiry.id}/withdraw"
     assert records(participant) == []
 
 

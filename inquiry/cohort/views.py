@@ -381,7 +381,8 @@ def withdraw_member(inquiry: Inquiry, membership_id: int):
 
 
 @bp.route("/inquiries/<int:inquiry_id>/withdraw", methods=["GET", "POST"])
-@requires(policy.can_withdraw_self)
+# Leaving must always be possible, whether or not the member has agreed to the text.
+@requires(policy.can_withdraw_self, consent_exempt=True)
 def withdraw_self(inquiry: Inquiry):
     membership = g.membership
     form = ConfirmForm()
