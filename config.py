@@ -38,8 +38,11 @@ class Config:
     REMEMBER_COOKIE_DURATION = timedelta(days=1)
     HSTS = False
 
-    # Largest request accepted (the CSV import is the biggest upload); larger gets a 413 page.
-    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    # Largest request accepted; larger gets a 413 page. Attachments are limited separately.
+    MAX_CONTENT_LENGTH = 12 * 1024 * 1024
+    # Testimony attachments: kept outside static/, served only to those allowed to see them.
+    UPLOAD_FOLDER = str(INSTANCE_DIR / "uploads")
+    ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 
     WTF_CSRF_ENABLED = True
     # A participant may write for an hour or more before submitting.
@@ -116,6 +119,7 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
     SERVER_NAME = "localhost"
+    UPLOAD_FOLDER = ""  # each test app gets a temporary folder
     BASE_URL = "http://localhost"
 
 

@@ -16,7 +16,20 @@ from .inquiry import (
     WithdrawalPolicy,
 )
 from .invitation import Invitation, InvitationStatus
+from .notification import Notification
+from .questions import QuestionStatus, QuestionSupport, WitnessQuestion
 from .rounds import Round, RoundKind, RoundPrompt, RoundStatus
+from .safeguarding import FlagStatus, SafeguardingFlag
+from .testimony import (
+    Excerpt,
+    Testimony,
+    TestimonyAttachment,
+    TestimonyFormat,
+    TestimonyStatus,
+    TestimonyUse,
+    Theme,
+    excerpt_themes,
+)
 from .user import User
 
 __all__ = [
@@ -29,6 +42,8 @@ __all__ = [
     "ConsentAudience",
     "ConsentRecord",
     "ConsentText",
+    "Excerpt",
+    "FlagStatus",
     "Inquiry",
     "InquiryMode",
     "InquiryStatus",
@@ -36,13 +51,25 @@ __all__ = [
     "InvitationStatus",
     "Membership",
     "MembershipStatus",
+    "Notification",
+    "QuestionStatus",
+    "QuestionSupport",
     "Role",
     "Round",
     "RoundKind",
     "RoundPrompt",
     "RoundStatus",
+    "SafeguardingFlag",
+    "Testimony",
+    "TestimonyAttachment",
+    "TestimonyFormat",
+    "TestimonyStatus",
+    "TestimonyUse",
+    "Theme",
     "TokenPurpose",
     "User",
     "WithdrawalPolicy",
+    "WitnessQuestion",
+    "excerpt_themes",
     "utcnow",
 ]

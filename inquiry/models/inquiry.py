@@ -168,6 +168,10 @@ class Inquiry(Base):
     # Share of eligible participants who must vote for a ballot to count, in percent.
     quorum_percent: Mapped[int] = mapped_column(Integer, default=50, server_default="50")
     safeguarding_contact: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Whether participants, not only researchers, may mark excerpts of testimony.
+    participants_mark_excerpts: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
     withdrawal_policy: Mapped[WithdrawalPolicy] = mapped_column(
         enum_column(WithdrawalPolicy, length=20),
         default=WithdrawalPolicy.KEEP_ANONYMISED,
