@@ -138,6 +138,8 @@ def withdraw(session: Session, membership: Membership, *, actor: User, now: date
     membership.status = MembershipStatus.WITHDRAWN
     membership.withdrawn_at = now
     membership.named_in_report = False
+    if membership.inquiry.withdrawal_policy == WithdrawalPolicy.REMOVE:
+        contributions.remove_member_contributions(session, membership, now)
     session.flush()
     record(
         session,

@@ -5,6 +5,15 @@ from .audit import AppendOnlyError, AuditEvent
 from .base import Base, utcnow
 from .cohort import CohortTarget
 from .consent import ConsentAudience, ConsentRecord, ConsentText
+from .evaluation import (
+    QuestionKind,
+    Questionnaire,
+    QuestionnaireAnswer,
+    QuestionnaireItem,
+    QuestionnaireResponse,
+    QuestionnaireStatus,
+    QuestionnaireSubmission,
+)
 from .inquiry import (
     AgreementScale,
     Inquiry,
@@ -18,6 +27,15 @@ from .inquiry import (
 from .invitation import Invitation, InvitationStatus
 from .notification import Notification
 from .questions import QuestionStatus, QuestionSupport, WitnessQuestion
+from .reflections import (
+    Lens,
+    Reflection,
+    ReflectionResponse,
+    ReflectionStatus,
+    TextVersion,
+    Visibility,
+    reflection_themes,
+)
 from .rounds import Round, RoundKind, RoundPrompt, RoundStatus
 from .safeguarding import FlagStatus, SafeguardingFlag
 from .testimony import (
@@ -49,11 +67,22 @@ __all__ = [
     "InquiryStatus",
     "Invitation",
     "InvitationStatus",
+    "Lens",
     "Membership",
     "MembershipStatus",
     "Notification",
+    "QuestionKind",
     "QuestionStatus",
     "QuestionSupport",
+    "Questionnaire",
+    "QuestionnaireAnswer",
+    "QuestionnaireItem",
+    "QuestionnaireResponse",
+    "QuestionnaireStatus",
+    "QuestionnaireSubmission",
+    "Reflection",
+    "ReflectionResponse",
+    "ReflectionStatus",
     "Role",
     "Round",
     "RoundKind",
@@ -65,11 +94,14 @@ __all__ = [
     "TestimonyFormat",
     "TestimonyStatus",
     "TestimonyUse",
+    "TextVersion",
     "Theme",
     "TokenPurpose",
     "User",
+    "Visibility",
     "WithdrawalPolicy",
     "WitnessQuestion",
     "excerpt_themes",
+    "reflection_themes",
     "utcnow",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, UTCDateTime, utcnow
@@ -72,6 +72,12 @@ class Round(Base):
     status: Mapped[RoundStatus] = mapped_column(
         enum_column(RoundStatus), default=RoundStatus.PLANNED
     )
+    # A participant sees others' shared reflections only once they have shared their own.
+    reveal_after_submitting: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     prompts = relationship(
@@ -92,5 +98,8 @@ class RoundPrompt(Base):
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
+    # Asks how the participant's thinking changed since the last session, so the report
+    # can show how views moved.
+    asks_about_change: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     round = relationship("Round", back_populates="prompts")

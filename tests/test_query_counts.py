@@ -1,0 +1,60 @@
+"""Pages issue the same number of SQL queries for a small and a large inquiry.
+
+A page that runs a query per participant, testimony or excerpt would be fast in
+tests and slow for a real cohort; this catches it. The benchmark (make bench)
+measures the same pages' speed.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import pytest
+from conftest import PASSWORD_HASH, sign_in_as
+from sqlalchemy import event
+
+from benchmarks.seed import LARGE, SMALL, seed_inquiry
+from inquiry.extensions import db
+
+
+@contextmanager
+def counting_queries():
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+
+
+# (page name, who looks at it, path under the inquiry)
+PAGES = [
+    ("researcher's cohort page", "researcher", "/cohort"),
+    ("participant's sessions page", "participant", "/sessions"),
+    ("participant's overview", "participant", ""),
+    ("researcher's overview", "researcher", ""),
+    ("testimony heard, as a participant", "participant", "/testimony"),
+]
+
+
+def queries_for(client, seeded, actor: str, path: str) -> int:
+    user = getattr(seeded, actor)
+    sign_in_as(client, user)
+    url = f"/inquiries/{seeded.inquiry.id}{path}"
+    client.get(url)  # warm any per-process caches
+    with counting_queries() as statements:
+        response = client.get(url)
+    assert response.status_code == 200, f"{url}: {response.status_code}"
+    return len(statements)
+
+
+@pytest.mark.parametrize(("name", "actor", "path"), PAGES, ids=[p[0] for p in PAGES])
+def test_queries_do_not_grow_with_the_inquiry(app, client, name, actor, path):
+    small = seed_inquiry(db.session, SMALL, tag="small", password_hash=PASSWORD_HASH)
+    large = seed_inquiry(db.session, LARGE, tag="large", password_hash=PASSWORD_HASH)
+    db.session.commit()
+    assert queries_for(client, small, actor, path) == queries_for(client, large, actor, path)
