@@ -8,7 +8,7 @@ FLASK := $(BIN)/flask --app inquiry
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint assets migrate install install-test clean
+.PHONY: run test lint bench assets migrate install install-test clean
 
 run: install assets migrate
 	@$(FLASK) inquiry setup-link
@@ -19,6 +19,12 @@ test: install-test assets
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
+
+# Seeds synthetic inquiries and measures the main pages under gunicorn and wrk.
+bench: install-test assets
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } || \
+		{ echo "The benchmark needs wrk: apt-get install wrk"; exit 1; }
+	$(BIN)/python benchmarks/run.py
 
 lint: install-test
 	$(BIN)/ruff check .

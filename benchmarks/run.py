@@ -1,0 +1,304 @@
+"""make bench: seed synthetic inquiries, load the main pages under gunicorn, print a table.
+
+Measured in one run on this machine, so the targets are ratios, not absolute times:
+
+1. Pages under load: each page served by gunicorn (2 workers) under wrk with 16
+   connections, against a minimal Flask page of the same size. Target: at least
+   40% of the minimal page's requests per second, and p95 under 100 ms.
+2. Queries per page, for a small and the large inquiry. Target: the same number.
+3. Growth: each page's median latency with 10 times more inquiries and members.
+   Target: at most 1.25 times the latency at 1 times.
+
+Pages that later features add (results, recommendations, report build,
+concurrent writes) join the table as they land.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import event  # noqa: E402
+
+from benchmarks.seed import LARGE, SMALL, password_hash, seed_inquiry, seed_many  # noqa: E402
+from inquiry import create_app  # noqa: E402
+from inquiry.extensions import db  # noqa: E402
+
+SECRET = "benchmark-secret-key-not-for-production"  # noqa: S105
+LUA = Path(__file__).with_name("p95.lua")
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    actor: str  # "researcher" or "participant"
+    path: str  # under /inquiries/<id>
+
+
+PAGES = [
+    Page("Participant's sessions page", "participant", "/sessions"),
+    Page("Participant's overview", "participant", ""),
+    Page("Researcher's cohort page", "researcher", "/cohort"),
+    Page("Researcher's overview", "researcher", ""),
+]
+
+
+def machine() -> str:
+    cpu = "unknown processor"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        match = re.search(r"model name\s*:\s*(.+)", cpuinfo.read_text())
+        if match:
+            cpu = match.group(1).strip()
+    memory = ""
+    meminfo = Path("/proc/meminfo")
+    if meminfo.exists():
+        match = re.search(r"MemTotal:\s*(\d+) kB", meminfo.read_text())
+        if match:
+            memory = f", {int(match.group(1)) / 1024 / 1024:.0f} GiB"
+    return (
+        f"{platform.system()} {platform.machine()}, {cpu}, {os.cpu_count()} cores{memory}; "
+        f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}"
+    )
+
+
+def build(path: Path, many: int) -> dict:
+    """A SQLite database migrated to the latest schema, seeded; returns what pages need."""
+    os.environ["SECRET_KEY"] = SECRET
+    app = create_app(
+        "production",
+        overrides={"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "SECRET_KEY": SECRET},
+    )
+    from flask_migrate import upgrade
+
+    with app.app_context():
+        upgrade()
+        hashed = password_hash()
+        seed_many(db.session, many, password_hash=hashed)
+        small = seed_inquiry(db.session, SMALL, tag="small", password_hash=hashed)
+        large = seed_inquiry(db.session, LARGE, tag="large", password_hash=hashed)
+        db.session.commit()
+        serializer = app.session_interface.get_signing_serializer(app)
+        name = app.config["SESSION_COOKIE_NAME"]
+
+        def cookie(user) -> str:
+            value = serializer.dumps({"_user_id": user.get_id(), "_fresh": True, "sid": "b"})
+            return f"{name}={value}"
+
+        return {
+            "app": app,
+            "small": small.inquiry.id,
+            "large": large.inquiry.id,
+            "cookies": {
+                "small": {
+                    "researcher": cookie(small.researcher),
+                    "participant": cookie(small.participant),
+                },
+                "large": {
+                    "researcher": cookie(large.researcher),
+                    "participant": cookie(large.participant),
+                },
+            },
+        }
+
+
+def count_queries(app, inquiry_id: int, page: Page, cookie: str) -> tuple[int, int]:
+    """(queries, bytes) for one request to the page."""
+    statements: list[str] = []
+    client = app.test_client()
+    client.set_cookie(*cookie.split("=", 1), domain="localhost")
+    url = f"/inquiries/{inquiry_id}{page.path}"
+    with app.app_context():
+        client.get(url, base_url="https://localhost")
+
+        def count(conn, cursor, statement, *args):
+            statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            response = client.get(url, base_url="https://localhost")
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+    assert response.status_code == 200, f"{url}: {response.status_code}"
+    return len(statements), len(response.data)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(app_spec: str, env: dict[str, str]):
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            app_spec,
+        ],
+        cwd=ROOT,
+        env={**os.environ, **env},
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise RuntimeError(f"gunicorn did not start for {app_spec}")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def load(url: str, cookie: str | None, seconds: int) -> dict[str, float]:
+    command = ["wrk", "-t2", "-c16", f"-d{seconds}s", "-s", str(LUA), url]
+    if cookie:
+        command[1:1] = ["-H", f"Cookie: {cookie}"]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    match = re.search(r"RESULT (.+)", output)
+    if not match:
+        raise RuntimeError(f"wrk gave no result:\n{output}")
+    return {k: float(v) for k, v in (item.split("=") for item in match.group(1).split())}
+
+
+def app_env(path: Path) -> dict[str, str]:
+    return {
+        "INQUIRY_CONFIG": "production",
+        "SECRET_KEY": SECRET,
+        "DATABASE_URL": f"sqlite:///{path}",
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--inquiries", type=int, default=1000, help="small inquiries at 1x")
+    parser.add_argument("--growth", type=int, default=10, help="multiplier for the growth run")
+    parser.add_argument("--seconds", type=int, default=10, help="load duration per page")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        print("wrk is needed: apt-get install wrk", file=sys.stderr)
+        return 1
+
+    print(f"Machine: {machine()}")
+    work = Path(tempfile.mkdtemp(prefix="inquiry-bench-"))
+    started = time.monotonic()
+    base = build(work / "base.sqlite", args.inquiries)
+    print(
+        f"Seeded {args.inquiries} small inquiries, a small and a large one "
+        f"in {time.monotonic() - started:.0f} s"
+    )
+
+    failures: list[str] = []
+    print("\n## Queries per page (small inquiry / large inquiry)\n")
+    print("| Page | Small | Large | Same? | Page size |")
+    print("| --- | --- | --- | --- | --- |")
+    sizes = {}
+    for page in PAGES:
+        small_q, _ = count_queries(
+            base["app"], base["small"], page, base["cookies"]["small"][page.actor]
+        )
+        large_q, size = count_queries(
+            base["app"], base["large"], page, base["cookies"]["large"][page.actor]
+        )
+        sizes[page.name] = size
+        same = small_q == large_q
+        if not same:
+            failures.append(f"{page.name}: {small_q} queries small, {large_q} large")
+        print(
+            f"| {page.name} | {small_q} | {large_q} | {'yes' if same else 'NO'} | "
+            f"{size / 1024:.0f} KB |"
+        )
+
+    print(f"\n## Pages under load (gunicorn, 2 workers; wrk, 16 connections, {args.seconds} s)\n")
+    print(
+        "| Page | Requests/s | Minimal page of the same size | Ratio (target >= 0.40) "
+        "| p95 ms (target < 100) | Errors |"
+    )
+    print("| --- | --- | --- | --- | --- | --- |")
+    latency_1x = {}
+    with (
+        gunicorn("benchmarks.minimal_app:create_app()", {}) as minimal,
+        gunicorn("inquiry:create_app()", app_env(work / "base.sqlite")) as real,
+    ):
+        for page in PAGES:
+            baseline = load(f"{minimal}/page?bytes={sizes[page.name]}", None, args.seconds)
+            result = load(
+                f"{real}/inquiries/{base['large']}{page.path}",
+                base["cookies"]["large"][page.actor],
+                args.seconds,
+            )
+            ratio = result["rps"] / baseline["rps"]
+            latency_1x[page.name] = result["p50_ms"]
+            ok = ratio >= 0.40 and result["p95_ms"] < 100 and not result["errors"]
+            if not ok:
+                failures.append(f"{page.name}: ratio {ratio:.2f}, p95 {result['p95_ms']:.1f} ms")
+            print(
+                f"| {page.name} | {result['rps']:.0f} | {baseline['rps']:.0f} | "
+                f"{ratio:.2f} | {result['p95_ms']:.1f} | {result['errors']:.0f} |"
+            )
+
+    grown_count = args.inquiries * args.growth
+    started = time.monotonic()
+    grown = build(work / "grown.sqlite", grown_count)
+    print(
+        f"\nSeeded {grown_count} small inquiries for the growth run "
+        f"in {time.monotonic() - started:.0f} s"
+    )
+    print(f"\n## Growth: median latency with {args.growth} times more inquiries and members\n")
+    print("| Page | At 1x (ms) | At 10x (ms) | Ratio (target <= 1.25) |")
+    print("| --- | --- | --- | --- |")
+    with gunicorn("inquiry:create_app()", app_env(work / "grown.sqlite")) as real:
+        for page in PAGES:
+            result = load(
+                f"{real}/inquiries/{grown['large']}{page.path}",
+                grown["cookies"]["large"][page.actor],
+                args.seconds,
+            )
+            ratio = result["p50_ms"] / latency_1x[page.name]
+            if ratio > 1.25:
+                failures.append(f"{page.name}: grows {ratio:.2f} times")
+            print(
+                f"| {page.name} | {latency_1x[page.name]:.2f} | {result['p50_ms']:.2f} | "
+                f"{ratio:.2f} |"
+            )
+
+    shutil.rmtree(work, ignore_errors=True)
+    print()
+    if failures:
+        print("Targets missed:\n- " + "\n- ".join(failures))
+        return 1
+    print("All targets met.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
