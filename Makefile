@@ -22,7 +22,7 @@ test: install-test assets
 
 # Seeds synthetic inquiries and measures the main pages under gunicorn and wrk.
 bench: install-test assets
-	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } || \
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq wrk >/dev/null; } || \
 		{ echo "The benchmark needs wrk: apt-get install wrk"; exit 1; }
 	$(BIN)/python benchmarks/run.py
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from ..models import CohortTarget, Inquiry, Membership, MembershipStatus, Role
 from ..models.profile import DIMENSIONS, label_for
@@ -76,16 +76,19 @@ def locality_key(value: str) -> str:
     return " ".join(value.split()).casefold()
 
 
-def active_members(session: Session, inquiry: Inquiry, role: Role) -> list[Membership]:
-    return list(
-        session.scalars(
-            select(Membership).where(
-                Membership.inquiry_id == inquiry.id,
-                Membership.role == role,
-                Membership.status == MembershipStatus.ACTIVE,
-            )
-        )
+def active_members(
+    session: Session, inquiry: Inquiry, role: Role, *, with_people: bool = True
+) -> list[Membership]:
+    """The active members in a role; ``with_people=False`` skips loading their accounts,
+    for counting by profile (much faster for a large cohort)."""
+    query = select(Membership).where(
+        Membership.inquiry_id == inquiry.id,
+        Membership.role == role,
+        Membership.status == MembershipStatus.ACTIVE,
     )
+    if not with_people:
+        query = query.options(lazyload(Membership.user), lazyload(Membership.inquiry))
+    return list(session.scalars(query))
 
 
 def targets_of(session: Session, inquiry: Inquiry) -> list[CohortTarget]:
@@ -157,8 +160,8 @@ def _breakdown(
 def build(session: Session, inquiry: Inquiry, *, reveal: bool) -> Composition:
     """The composition of the active cohort; exact, with targets, only when ``reveal``."""
     members = {
-        Role.PARTICIPANT: active_members(session, inquiry, Role.PARTICIPANT),
-        Role.WITNESS: active_members(session, inquiry, Role.WITNESS),
+        Role.PARTICIPANT: active_members(session, inquiry, Role.PARTICIPANT, with_people=False),
+        Role.WITNESS: active_members(session, inquiry, Role.WITNESS, with_people=False),
     }
     targets: dict[str, dict[str, tuple[int, str]]] = {}
     for target in targets_of(session, inquiry):
