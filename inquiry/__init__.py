@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 
-from flask import Flask
+from flask import Flask, has_request_context, request
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -98,12 +98,22 @@ def register_blueprints(app: Flask) -> None:
     from .audit.views import bp as audit_bp
     from .cohort.views import bp as cohort_bp
     from .consent.views import bp as consent_bp
+    from .deliberation.views import bp as deliberation_bp
+    from .evaluation.views import bp as evaluation_bp
+    from .excerpts.views import bp as excerpts_bp
     from .inquiries.settings import bp as settings_bp
     from .inquiries.views import bp as inquiries_bp
     from .invitations.views import bp as invitations_bp
+    from .notifications.views import bp as notifications_bp
     from .pages.errors import register_error_handlers
     from .pages.views import bp as pages_bp
+    from .questions.views import bp as questions_bp
+    from .reflections.views import bp as reflections_bp
     from .rounds.views import bp as rounds_bp
+    from .safeguarding.views import bp as safeguarding_bp
+    from .testimony.attachments import bp as attachments_bp
+    from .testimony.views import bp as testimony_bp
+    from .themes.views import bp as themes_bp
 
     for blueprint in (
         pages_bp,
@@ -115,6 +125,16 @@ def register_blueprints(app: Flask) -> None:
         rounds_bp,
         consent_bp,
         cohort_bp,
+        deliberation_bp,
+        questions_bp,
+        safeguarding_bp,
+        notifications_bp,
+        themes_bp,
+        excerpts_bp,
+        attachments_bp,
+        testimony_bp,
+        evaluation_bp,
+        reflections_bp,
     ):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
@@ -132,6 +152,8 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
     module = type(dbapi_connection).__module__
     if not module.startswith("sqlite3"):
         return
+    # Transactions are begun explicitly below, so the driver must not begin its own.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     # Overwrite deleted content, so withdrawn testimony does not linger in free pages.
@@ -139,3 +161,20 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(connection) -> None:
+    """On SQLite, a request that may write takes the write lock when its transaction
+    begins (BEGIN IMMEDIATE), so concurrent writers queue on the busy timeout instead
+    of failing with "database is locked" when a read lock cannot be upgraded. Reads
+    (GET) begin normally and run alongside writers thanks to WAL."""
+    if connection.dialect.name != "sqlite":
+        return
+    dbapi_connection = connection.connection.dbapi_connection
+    if dbapi_connection.in_transaction:
+        # One in-memory database shared by two sessions (tests): already begun.
+        return
+    writing = has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
+    # Straight to the driver: this is transaction control, not a query to count.
+    dbapi_connection.execute("BEGIN IMMEDIATE" if writing else "BEGIN")

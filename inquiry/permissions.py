@@ -15,6 +15,11 @@ commissioners and observers are not asked, nor is anyone while no text has been
 published. Views that must stay reachable without agreeing (the consent pages
 themselves, and leaving the inquiry, which is always possible) pass
 ``consent_exempt=True``.
+
+Views where people write at length pass ``keep_text_when_signed_out``: a function
+called, instead of sending them to sign in, when someone who is no longer signed in
+sends the form (any method but GET), so that what they wrote is shown to them again
+rather than lost.
 """
 
 from __future__ import annotations
@@ -64,12 +69,21 @@ def _consent_gate(inquiry: Inquiry, membership: Membership | None) -> Response |
 
 
 def requires(
-    rule: Callable[..., bool], *, consent_exempt: bool = False
+    rule: Callable[..., bool],
+    *,
+    consent_exempt: bool = False,
+    keep_text_when_signed_out: Callable[[], Response] | None = None,
 ) -> Callable[[Callable], Callable]:
     def decorator(view: Callable) -> Callable:
         @functools.wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             if not current_user.is_authenticated:
+                if keep_text_when_signed_out is not None and request.method not in (
+                    "GET",
+                    "HEAD",
+                    "OPTIONS",
+                ):
+                    return keep_text_when_signed_out()
                 return login_manager.unauthorized()
             if "inquiry_id" in kwargs:
                 inquiry = db.session.get(Inquiry, kwargs.pop("inquiry_id"))

@@ -7,7 +7,26 @@ rules about an inquiry take the user and the inquiry. Views name a rule through
 
 from __future__ import annotations
 
-from .models import Inquiry, Membership, MembershipStatus, Role, User
+from collections.abc import Collection
+
+from .models import (
+    Excerpt,
+    Inquiry,
+    Membership,
+    MembershipStatus,
+    Questionnaire,
+    QuestionnaireStatus,
+    QuestionStatus,
+    Reflection,
+    ReflectionResponse,
+    ReflectionStatus,
+    Role,
+    Testimony,
+    TestimonyStatus,
+    User,
+    Visibility,
+    WitnessQuestion,
+)
 
 
 def membership_of(user: User, inquiry: Inquiry) -> Membership | None:
@@ -92,3 +111,320 @@ def can_edit_own_profile(user: User, inquiry: Inquiry) -> bool:
 def can_withdraw_self(user: User, inquiry: Inquiry) -> bool:
     """Participants and witnesses may leave the inquiry themselves."""
     return role_in(user, inquiry) in (Role.PARTICIPANT, Role.WITNESS)
+
+
+# Testimony and its attachments ----------------------------------------------------
+
+
+def can_see_testimony(user: User, inquiry: Inquiry, testimony: Testimony) -> bool:
+    """Whether the testimony (and its attachments) may be shown: see can_read_testimony."""
+    return can_read_testimony(user, inquiry, testimony)
+
+
+def can_attach_files(user: User, inquiry: Inquiry) -> bool:
+    """Researchers and witnesses may attach files (to testimony they may change)."""
+    return role_in(user, inquiry) in (Role.RESEARCHER, Role.WITNESS)
+
+
+def can_download_attachments(user: User, inquiry: Inquiry, testimony: Testimony) -> bool:
+    """Anyone who may see the testimony, until it is withdrawn (its files are then erased)."""
+    return testimony.status != TestimonyStatus.WITHDRAWN and can_see_testimony(
+        user, inquiry, testimony
+    )
+
+
+def can_change_attachments(user: User, inquiry: Inquiry, testimony: Testimony) -> bool:
+    """The testimony's own witness and the inquiry's researchers, while it is not withdrawn."""
+    if not can_download_attachments(user, inquiry, testimony):
+        return False
+    membership = membership_of(user, inquiry)
+    return membership is not None and (
+        membership.role == Role.RESEARCHER or membership.id == testimony.witness_id
+    )
+
+
+# Questions for witnesses -----------------------------------------------------------
+
+
+def can_see_witness_questions(user: User, inquiry: Inquiry) -> bool:
+    """Researchers and participants see every question; a witness only those for them."""
+    return role_in(user, inquiry) in (Role.RESEARCHER, Role.PARTICIPANT, Role.WITNESS)
+
+
+def can_ask_witness_questions(user: User, inquiry: Inquiry) -> bool:
+    """Participants ask witnesses questions and support each other's."""
+    return role_in(user, inquiry) == Role.PARTICIPANT
+
+
+def can_manage_witness_questions(user: User, inquiry: Inquiry) -> bool:
+    """Mark questions answered, link the answer, reopen them; see who asked."""
+    return can_manage(user, inquiry)
+
+
+def can_see_witness_question(
+    user: User,
+    inquiry: Inquiry,
+    question: WitnessQuestion,
+    witness_round_ids: Collection[int] = (),
+) -> bool:
+    """Researchers and participants see every question of the inquiry. A witness sees
+    those addressed to them, and those for any witness of a session they give evidence
+    in (``witness_round_ids``, worked out by the caller)."""
+    if question.inquiry_id != inquiry.id:
+        return False
+    membership = membership_of(user, inquiry)
+    if membership is None:
+        return False
+    if membership.role in (Role.RESEARCHER, Role.PARTICIPANT):
+        return True
+    if membership.role != Role.WITNESS:
+        return False
+    if question.witness_id is not None:
+        return question.witness_id == membership.id
+    return question.round_id is not None and question.round_id in witness_round_ids
+
+
+def can_support_witness_question(user: User, inquiry: Inquiry, question: WitnessQuestion) -> bool:
+    """Participants support others' questions, never their own."""
+    return (
+        question.inquiry_id == inquiry.id
+        and can_ask_witness_questions(user, inquiry)
+        and question.asked_by_id != user.id
+    )
+
+
+def can_delete_witness_question(user: User, inquiry: Inquiry, question: WitnessQuestion) -> bool:
+    """Researchers delete any question; the asker their own while it is open."""
+    if question.inquiry_id != inquiry.id:
+        return False
+    if can_manage(user, inquiry):
+        return True
+    return (
+        can_ask_witness_questions(user, inquiry)
+        and question.asked_by_id == user.id
+        and question.status == QuestionStatus.OPEN
+    )
+
+
+# Safeguarding ---------------------------------------------------------------------
+
+
+def can_handle_safeguarding(user: User, inquiry: Inquiry) -> bool:
+    """Raise, read and follow up safeguarding concerns: researchers only."""
+    return can_manage(user, inquiry)
+
+
+# Giving, recording and reviewing testimony ------------------------------------------
+
+
+def can_give_testimony(user: User, inquiry: Inquiry) -> bool:
+    """Witnesses write, check, approve and withdraw their own testimony."""
+    return role_in(user, inquiry) == Role.WITNESS
+
+
+def can_record_testimony(user: User, inquiry: Inquiry) -> bool:
+    """Researchers record testimony on a witness's behalf, for the witness to check."""
+    return can_manage(user, inquiry)
+
+
+def is_own_testimony(user: User, inquiry: Inquiry, testimony: Testimony) -> bool:
+    """The testimony belongs to the user's own active witness membership of the inquiry."""
+    membership = membership_of(user, inquiry)
+    return (
+        membership is not None
+        and testimony.inquiry_id == inquiry.id
+        and membership.id == testimony.witness_id
+    )
+
+
+def can_read_testimony(user: User, inquiry: Inquiry, testimony: Testimony) -> bool:
+    """Approved testimony: any member. A draft: only its witness. Otherwise (awaiting
+    review, changes requested, and the stub of withdrawn testimony): its witness and
+    the researchers."""
+    if testimony.inquiry_id != inquiry.id or not is_member(user, inquiry):
+        return False
+    if testimony.status == TestimonyStatus.APPROVED:
+        return True
+    if is_own_testimony(user, inquiry, testimony):
+        return True
+    if testimony.status == TestimonyStatus.DRAFT:
+        return False
+    return can_manage(user, inquiry)
+
+
+def can_edit_own_testimony(user: User, inquiry: Inquiry, testimony: Testimony) -> bool:
+    """Only the witness changes, approves, sets the use of, or withdraws their testimony."""
+    return (
+        is_own_testimony(user, inquiry, testimony) and testimony.status != TestimonyStatus.WITHDRAWN
+    )
+
+
+def can_edit_recorded_testimony(user: User, inquiry: Inquiry, testimony: Testimony) -> bool:
+    """Researchers change testimony the witness has seen: awaiting review, changes
+    requested or approved (which sends it back to the witness). Never a draft."""
+    return (
+        testimony.inquiry_id == inquiry.id
+        and can_manage(user, inquiry)
+        and testimony.status
+        in (
+            TestimonyStatus.AWAITING_REVIEW,
+            TestimonyStatus.CHANGES_REQUESTED,
+            TestimonyStatus.APPROVED,
+        )
+    )
+
+
+# Excerpts and themes --------------------------------------------------------------
+
+
+def can_mark_excerpts(user: User, inquiry: Inquiry) -> bool:
+    """Researchers mark excerpts of approved testimony; participants too while the
+    researchers allow it (``Inquiry.participants_mark_excerpts``)."""
+    role = role_in(user, inquiry)
+    if role == Role.RESEARCHER:
+        return True
+    return role == Role.PARTICIPANT and inquiry.participants_mark_excerpts
+
+
+def can_change_excerpt(user: User, inquiry: Inquiry, excerpt: Excerpt) -> bool:
+    """Change an excerpt's themes or delete it: researchers, and the person who marked
+    it while they may still mark excerpts."""
+    if excerpt.inquiry_id != inquiry.id:
+        return False
+    if role_in(user, inquiry) == Role.RESEARCHER:
+        return True
+    return can_mark_excerpts(user, inquiry) and excerpt.created_by_id == user.id
+
+
+# Deliberation: reading reflections, session progress and the theme board ------------
+
+
+def can_review_reflections(user: User, inquiry: Inquiry) -> bool:
+    """Read every shared reflection of a session (both visibilities) with its author's
+    name, tag reflections with themes, and download them: researchers only."""
+    return can_manage(user, inquiry)
+
+
+def can_see_session_progress(user: User, inquiry: Inquiry) -> bool:
+    """How many participants have shared, drafted or not started in a session:
+    researchers (with names), participants, commissioners and observers (counts only)."""
+    return role_in(user, inquiry) in (
+        Role.RESEARCHER,
+        Role.PARTICIPANT,
+        Role.COMMISSIONER,
+        Role.OBSERVER,
+    )
+
+
+def can_see_who_has_shared(user: User, inquiry: Inquiry) -> bool:
+    """Names in a session's progress: researchers only; everyone else sees counts."""
+    return can_manage(user, inquiry)
+
+
+def can_read_cohort_reflections(user: User, inquiry: Inquiry) -> bool:
+    """Reflections shared with the cohort are read by the cohort and the researchers;
+    witnesses, commissioners and observers do not see them."""
+    return role_in(user, inquiry) in (Role.RESEARCHER, Role.PARTICIPANT)
+
+
+# The evaluation questionnaire ------------------------------------------------------
+
+
+def can_manage_evaluation(user: User, inquiry: Inquiry) -> bool:
+    """Set up, open and close the evaluation questionnaire: researchers."""
+    return can_manage(user, inquiry)
+
+
+def can_see_evaluation_results(user: User, inquiry: Inquiry) -> bool:
+    """The questionnaire's totals (never who answered what): researchers."""
+    return can_manage(user, inquiry)
+
+
+def can_answer_evaluation(user: User, inquiry: Inquiry) -> bool:
+    """Participants answer the questionnaire; witnesses too when it includes them
+    (checked against the questionnaire with ``can_answer_questionnaire``)."""
+    return role_in(user, inquiry) in (Role.PARTICIPANT, Role.WITNESS)
+
+
+def can_answer_questionnaire(user: User, inquiry: Inquiry, questionnaire: Questionnaire) -> bool:
+    """The questionnaire is for this member: opened (or since closed), and for their role."""
+    if questionnaire.inquiry_id != inquiry.id or questionnaire.status == QuestionnaireStatus.DRAFT:
+        return False
+    role = role_in(user, inquiry)
+    if role == Role.PARTICIPANT:
+        return True
+    return role == Role.WITNESS and questionnaire.include_witnesses
+
+
+# Taking part in a session: reflections and replies on the session page -------------
+
+
+def can_write_reflections(user: User, inquiry: Inquiry) -> bool:
+    """Write reflections on a session's prompts and reply to others': active participants."""
+    return role_in(user, inquiry) == Role.PARTICIPANT
+
+
+def can_read_reflection(
+    user: User,
+    inquiry: Inquiry,
+    reflection: Reflection,
+    shared_prompt_ids: Collection[int] = (),
+) -> bool:
+    """A reflection on its session page. Its author always, drafts included; researchers
+    every shared one; other participants one shared with the cohort, except in a session
+    that reveals reflections only after sharing (``Round.reveal_after_submitting``) until
+    they have shared their own on the same prompt (``shared_prompt_ids``, worked out by
+    the caller). Witnesses, commissioners and observers read none."""
+    if reflection.inquiry_id != inquiry.id:
+        return False
+    membership = membership_of(user, inquiry)
+    if membership is None:
+        return False
+    if reflection.author_id == membership.id:
+        return True
+    if reflection.status != ReflectionStatus.SHARED:
+        return False
+    if membership.role == Role.RESEARCHER:
+        return True
+    if membership.role != Role.PARTICIPANT or reflection.visibility != Visibility.COHORT:
+        return False
+    return (
+        not reflection.prompt.round.reveal_after_submitting
+        or reflection.prompt_id in shared_prompt_ids
+    )
+
+
+def can_reply_to_reflection(
+    user: User,
+    inquiry: Inquiry,
+    reflection: Reflection,
+    shared_prompt_ids: Collection[int] = (),
+) -> bool:
+    """Participants reply to a reflection shared with the cohort that they can read."""
+    return (
+        can_write_reflections(user, inquiry)
+        and reflection.status == ReflectionStatus.SHARED
+        and reflection.visibility == Visibility.COHORT
+        and can_read_reflection(user, inquiry, reflection, shared_prompt_ids)
+    )
+
+
+def can_edit_reply(user: User, inquiry: Inquiry, reply: ReflectionResponse) -> bool:
+    """Only its author changes a reply."""
+    membership = membership_of(user, inquiry)
+    return (
+        membership is not None
+        and membership.role == Role.PARTICIPANT
+        and reply.author_id == membership.id
+        and reply.reflection.inquiry_id == inquiry.id
+    )
+
+
+def can_see_reflection_history(user: User, inquiry: Inquiry, reflection: Reflection) -> bool:
+    """Earlier wordings of a shared reflection and of its replies: researchers only.
+    Participants never see anyone's earlier wordings."""
+    return (
+        reflection.inquiry_id == inquiry.id
+        and reflection.status == ReflectionStatus.SHARED
+        and can_manage(user, inquiry)
+    )

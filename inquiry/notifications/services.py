@@ -32,11 +32,14 @@ def notify(
 
 
 def unread_count(session: Session, user: User) -> int:
-    return session.scalar(
-        select(func.count())
-        .select_from(Notification)
-        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
-    ) or 0
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Notification)
+            .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        )
+        or 0
+    )
 
 
 def recent(session: Session, user: User, *, limit: int = 50) -> list[Notification]:
@@ -56,3 +59,12 @@ def mark_all_read(session: Session, user: User, *, now: datetime) -> None:
         .where(Notification.user_id == user.id, Notification.read_at.is_(None))
         .values(read_at=now)
     )
+
+
+def inquiry_titles(session: Session, inquiry_ids: set[int | None]) -> dict[int, str]:
+    """The titles of the inquiries some notifications belong to, in one query."""
+    ids = {i for i in inquiry_ids if i is not None}
+    if not ids:
+        return {}
+    rows = session.execute(select(Inquiry.id, Inquiry.title).where(Inquiry.id.in_(ids)))
+    return {inquiry_id: title for inquiry_id, title in rows}

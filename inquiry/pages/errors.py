@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -25,10 +25,22 @@ def render_error(code: int):
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(error: CSRFError):
+        # Forms where people write at length register a page that shows their words
+        # again rather than the generic one, which would lose them.
+        from ..reflections.keep_text import KEEP_TEXT_ON_EXPIRY
+
+        keep_text = KEEP_TEXT_ON_EXPIRY.get(request.endpoint or "")
+        if keep_text is not None:
+            response = keep_text()
+            if response is not None:
+                return response
         return render_template("errors/csrf.html", page_title="Your form has expired"), 400
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
+        if error.response is not None:
+            # A response made for this refusal (a rate limit's ``on_breach``, say).
+            return error.response
         if error.code in ERROR_PAGES:
             return render_error(error.code)
         return error

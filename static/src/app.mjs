@@ -10,8 +10,8 @@ for (const button of document.querySelectorAll("[data-copy-target]")) {
     const target = document.getElementById(button.dataset.copyTarget);
     if (!target) return;
     try {
-      await navigator.clipboard.writeText(target.textContent.trim());
-      button.textContent = "Link copied";
+      await navigator.clipboard.writeText(target.value ?? target.textContent.trim());
+      button.textContent = button.dataset.copiedText || "Copied";
     } catch {
       button.textContent = "Select the link and copy it";
     }

@@ -61,6 +61,7 @@ def test_researcher_sets_up_and_invites_a_participant_who_joins(
     visit(researcher, "inquiry-overview")
 
     nav = researcher.get_by_role("navigation", name="Inquiry sections")
+    manage = researcher.get_by_role("navigation", name="Running the inquiry")
     nav.get_by_role("link", name="Sessions").click()
     visit(researcher, "sessions-recommended-plan")
     researcher.get_by_label("Use the recommended plan as it is").check()
@@ -68,7 +69,7 @@ def test_researcher_sets_up_and_invites_a_participant_who_joins(
     expect(researcher.get_by_text("As a person who may one day need care").first).to_be_visible()
     visit(researcher, "sessions")
 
-    nav.get_by_role("link", name="Consent").click()
+    manage.get_by_role("link", name="Consent").click()
     visit(researcher)
     researcher.locator("a[href$='/consent-texts/participant/edit']").first.click()
     visit(researcher, "consent-text-edit")
@@ -76,7 +77,7 @@ def test_researcher_sets_up_and_invites_a_participant_who_joins(
     visit(researcher)
 
     for section in ("Settings", "Cohort", "Stage"):
-        nav.get_by_role("link", name=section).click()
+        manage.get_by_role("link", name=section).click()
         visit(researcher, section.lower())
 
     nav.get_by_role("link", name="Overview").click()

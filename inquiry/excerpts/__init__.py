@@ -1,0 +1,1 @@
+"""Excerpts: quotable spans of approved testimony, tagged with themes."""

@@ -1,0 +1,1 @@
+"""Questions participants put to witnesses before or during an evidence session."""

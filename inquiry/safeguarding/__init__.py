@@ -1,0 +1,1 @@
+"""Safeguarding concerns researchers raise about a contribution, and their follow-up."""

@@ -1,0 +1,1 @@
+"""Witness testimony: giving, reviewing and withdrawing it, and its attachments."""

@@ -1,0 +1,2 @@
+"""Themes: the labels researchers use to group excerpts of testimony, and later
+reflections and recommendations."""
