@@ -18,6 +18,7 @@ from inquiry.models import (
     AuditEvent,
     Inquiry,
     InquiryMode,
+    Reflection,
     Role,
     Round,
     RoundKind,
@@ -176,8 +177,15 @@ def test_apply_plan_adds_the_plan_for_the_inquiry_mode(inquiry, researcher):
     assert [r.id for r in saved] == [r.id for r in rounds]
     assert [r.position for r in saved] == [1, 2, 3, 4, 5, 6]
     assert [r.title for r in saved] == [p.title for p in INVERTED_PLAN]
-    assert [p.text for p in saved[1].prompts] == list(INVERTED_PLAN[1].prompts)
-    assert [p.position for p in saved[1].prompts] == [1, 2, 3]
+    # Sessions after the first, except the ballot, end by asking how thinking changed.
+    assert [p.text for p in saved[1].prompts] == [
+        *INVERTED_PLAN[1].prompts,
+        services.CHANGE_PROMPT,
+    ]
+    assert [p.position for p in saved[1].prompts] == [1, 2, 3, 4]
+    assert [p.asks_about_change for p in saved[1].prompts] == [False, False, False, True]
+    assert not any(p.asks_about_change for p in saved[0].prompts)
+    assert not any(p.asks_about_change for p in saved[5].prompts)
     assert all(r.status == RoundStatus.PLANNED and r.held_on is None for r in saved)
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "rounds.plan_applied"))
     assert event.actor_id == researcher.id
@@ -774,3 +782,47 @@ def test_each_inquiry_has_its_own_plan(client_request, world):
     page = client_request.login(world.people["researcher"]).get(sessions_url(world.inquiry))
     assert page.select(".app-session-list") == []
     assert "Second inquiry's session" not in text_of(page)
+
+
+def test_the_closing_prompt_about_changed_thinking_can_be_added_and_removed(as_researcher, inquiry):
+    round_ = add_round(inquiry, "Listening")
+    url = f"{sessions_url(inquiry)}/{round_.id}/edit"
+    data = {"kind": "reflection", "title": "Listening", "prompts": "What stayed with you?"}
+    as_researcher.post_redirect(url, {**data, "asks_about_change": "y"})
+    prompts = db.session.get(Round, round_.id).prompts
+    assert [(p.text, p.asks_about_change) for p in prompts] == [
+        ("What stayed with you?", False),
+        (services.CHANGE_PROMPT, True),
+    ]
+    form = as_researcher.get(url)
+    assert form.find("input", attrs={"name": "asks_about_change"}).has_attr("checked")
+    assert form.find("textarea", attrs={"name": "prompts"}).get_text().strip() == (
+        "What stayed with you?"
+    )
+    as_researcher.post_redirect(url, data)
+    assert [p.text for p in db.session.get(Round, round_.id).prompts] == ["What stayed with you?"]
+
+
+def test_a_prompt_participants_answered_cannot_be_removed(as_researcher, inquiry, world):
+    participant = next(
+        m for m in inquiry.memberships if m.user_id == world.people["participant"].id
+    )
+    round_ = add_round(inquiry, "Listening")
+    url = f"{sessions_url(inquiry)}/{round_.id}/edit"
+    data = {"kind": "reflection", "title": "Listening", "prompts": "First?\nSecond?"}
+    as_researcher.post_redirect(url, data)
+    second = db.session.get(Round, round_.id).prompts[1]
+    db.session.add(
+        Reflection(
+            inquiry_id=inquiry.id,
+            round_id=round_.id,
+            prompt_id=second.id,
+            author_id=participant.id,
+            body="My answer.",
+        )
+    )
+    db.session.commit()
+    page = as_researcher.post(url, {**data, "prompts": "First?"})
+    assert "already answered a prompt" in page.text
+    assert [p.text for p in db.session.get(Round, round_.id).prompts] == ["First?", "Second?"]
+    assert db.session.scalar(select(Reflection.body)) == "My answer."

@@ -319,25 +319,25 @@ def test_the_flag_link_is_for_researchers_only(app, setup):
 def test_other_features_register_what_can_be_flagged(client_request, setup):
     known = {setup.testimony.id}
     services.register(
-        "reflection",
-        label="Reflection",
+        "note",
+        label="Note",
         exists=lambda session, inquiry, object_id: object_id in known,
         url=lambda inquiry, object_id: None,
     )
     try:
         client_request.login(setup.researcher)
-        url = setup.new_url(object_type="reflection")
+        url = setup.new_url(object_type="note")
         client_request.post_redirect(url, {"note": NOTE})
         flag = db.session.scalar(select(SafeguardingFlag))
-        assert flag.object_type == "reflection"
+        assert flag.object_type == "note"
         page = client_request.get(setup.url)
         cell = page.select_one("tbody tr td")
-        assert text_of(cell) == "Reflection"
+        assert text_of(cell) == "Note"
         assert cell.find("a") is None  # no page to link to
-        assert client_request.client.get(setup.new_url(999, "reflection")).status_code == 404
+        assert client_request.client.get(setup.new_url(999, "note")).status_code == 404
     finally:
-        services.unregister("reflection")
-    assert services.target_for("reflection") is None
+        services.unregister("note")
+    assert services.target_for("note") is None
 
 
 def test_testimony_links_to_its_page_when_there_is_one(app, setup, monkeypatch):
@@ -359,3 +359,36 @@ def test_withdrawn_testimony_is_described_without_its_words(setup):
         db.session, setup.inquiry, "testimony", setup.testimony.id
     )
     assert description == "Withdrawn by the witness"
+
+
+def test_a_researcher_can_raise_a_concern_about_a_shared_reflection(client_request, world):
+    from inquiry.models import Reflection, ReflectionStatus, Round, RoundKind, RoundPrompt
+
+    round_ = Round(
+        inquiry_id=world.inquiry.id, position=1, kind=RoundKind.REFLECTION, title="Reflecting"
+    )
+    round_.prompts = [RoundPrompt(position=1, text="What stayed with you?")]
+    db.session.add(round_)
+    db.session.flush()
+    participant = db.session.scalar(
+        select(Membership).where(Membership.user_id == world.people["participant"].id)
+    )
+    reflection = Reflection(
+        inquiry_id=world.inquiry.id,
+        round_id=round_.id,
+        prompt_id=round_.prompts[0].id,
+        author_id=participant.id,
+        body="Something that worries me.",
+        status=ReflectionStatus.SHARED,
+    )
+    db.session.add(reflection)
+    db.session.commit()
+    client_request.login(world.people["researcher"])
+    reading = client_request.get(f"/inquiries/{world.inquiry.id}/sessions/{round_.id}/reflections")
+    link = reading.find("a", href=lambda h: h and "object_type=reflection" in h)
+    assert link is not None
+    client_request.post_redirect(link["href"], {"note": "Check in with them after the session."})
+    flag = db.session.scalar(select(SafeguardingFlag))
+    assert (flag.object_type, flag.object_id) == ("reflection", reflection.id)
+    page = client_request.get(f"/inquiries/{world.inquiry.id}/safeguarding")
+    assert "A reflection from" in page.text

@@ -12,12 +12,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from flask import url_for
 from sqlalchemy import and_, delete, func, insert, not_, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from .. import policy
 from ..audit.service import record
 from ..excerpts import services as excerpt_services
+from ..extensions import db
 from ..models import (
     Excerpt,
     Inquiry,
@@ -35,6 +37,7 @@ from ..models import (
     Visibility,
     reflection_themes,
 )
+from ..safeguarding import services as safeguarding
 from ..themes import services as theme_services
 
 FORMER_PARTICIPANT = "A former participant"
@@ -503,3 +506,43 @@ def theme_board(session: Session, inquiry: Inquiry, viewer: User) -> list[BoardT
             if theme_id in by_id:
                 by_id[theme_id].recommendations.extend(items)
     return board
+
+
+# Safeguarding: a researcher may raise a concern about a shared reflection.
+
+
+def _reflection_exists(session: Session, inquiry: Inquiry, reflection_id: int) -> bool:
+    reflection = session.get(Reflection, reflection_id)
+    return (
+        reflection is not None
+        and reflection.inquiry_id == inquiry.id
+        and reflection.status == ReflectionStatus.SHARED
+    )
+
+
+def _reflection_url(inquiry: Inquiry, reflection_id: int) -> str | None:
+    reflection = db.session.get(Reflection, reflection_id)
+    if reflection is None:
+        return None
+    return (
+        url_for("deliberation.reflections", inquiry_id=inquiry.id, round_id=reflection.round_id)
+        + f"#reflection-{reflection_id}"
+    )
+
+
+def _describe_reflection(session: Session, inquiry: Inquiry, reflection_id: int) -> str | None:
+    reflection = session.get(Reflection, reflection_id)
+    if reflection is None:
+        return None
+    author = reflection.author
+    who = author.user.name if author.status == MembershipStatus.ACTIVE else "a former participant"
+    return f"A reflection from {who}"
+
+
+safeguarding.register(
+    "reflection",
+    label="Reflection",
+    exists=_reflection_exists,
+    url=_reflection_url,
+    describe=_describe_reflection,
+)

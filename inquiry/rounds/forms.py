@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, ValidationEr
 from ..forms.base import BaseForm
 from ..forms.dates import GovDateField
 from ..forms.fields import (
+    GovBooleanField,
     GovRadioField,
     GovStringField,
     GovSubmitField,
@@ -70,6 +71,10 @@ class RoundForm(BaseForm):
         "each.",
         filters=[tidy_text],
         validators=[check_prompts],
+    )
+    asks_about_change = GovBooleanField(
+        "End with the prompt “How has your thinking changed since the last session?”",
+        description="Participants' answers let the report show how views moved.",
     )
     submit = GovSubmitField("Save session")
 

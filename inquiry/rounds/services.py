@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .. import contributions
 from ..audit.service import record
-from ..models import Inquiry, InquiryMode, Round, RoundKind, RoundPrompt, User
+from ..models import Inquiry, InquiryMode, Reflection, Round, RoundKind, RoundPrompt, User
 from .plans import recommended_plan
 
 MAX_PROMPTS = 10
@@ -57,12 +57,24 @@ def _renumber(rounds: list[Round]) -> None:
             round_.position = number
 
 
-def _set_prompts(round_: Round, texts: list[str]) -> None:
-    """Make the session's prompts these texts, keeping rows whose text is unchanged.
+CHANGE_PROMPT = "How has your thinking changed since the last session?"
 
-    Keeping rows matters once reflections answer a particular prompt.
+
+def _set_prompts(
+    round_: Round,
+    texts: list[str],
+    *,
+    asks_about_change: bool = False,
+    session: Session | None = None,
+) -> None:
+    """Make the session's prompts these texts, keeping rows whose text is unchanged,
+    and end with the closing prompt about how thinking changed when asked for.
+
+    Keeping rows matters once reflections answer a particular prompt; a prompt that
+    participants have answered is never removed, so no one's words are lost.
     """
-    existing = list(round_.prompts)
+    existing = [p for p in round_.prompts if not p.asks_about_change]
+    change = next((p for p in round_.prompts if p.asks_about_change), None)
     unused = list(existing)
     kept: list[RoundPrompt | None] = []
     for text in texts:
@@ -76,9 +88,28 @@ def _set_prompts(round_: Round, texts: list[str]) -> None:
             match = unused.pop(0) if unused else RoundPrompt(text=text)
             match.text = text
         result.append(match)
+    removed = [*unused, *([change] if change is not None and not asks_about_change else [])]
+    if session is not None and _answered(session, removed):
+        raise RoundError(
+            "Participants have already answered a prompt you removed. Keep it, or change "
+            "its wording instead of removing it."
+        )
+    if asks_about_change:
+        result.append(change or RoundPrompt(text=CHANGE_PROMPT, asks_about_change=True))
     for position, prompt in enumerate(result, start=1):
         prompt.position = position
     round_.prompts = result
+
+
+def _answered(session: Session, prompts: list[RoundPrompt]) -> bool:
+    ids = [p.id for p in prompts if p.id is not None]
+    if not ids:
+        return False
+    return bool(
+        session.scalar(
+            select(func.count()).select_from(Reflection).where(Reflection.prompt_id.in_(ids))
+        )
+    )
 
 
 def _check_prompts(prompts: list[str]) -> None:
@@ -100,6 +131,7 @@ def create_round(
     purpose: str,
     prompts: list[str],
     now: datetime,
+    asks_about_change: bool = False,
 ) -> Round:
     """Add a session at the end of the plan."""
     _check_prompts(prompts)
@@ -114,7 +146,7 @@ def create_round(
         purpose=(purpose or "").strip(),
         created_at=now,
     )
-    _set_prompts(round_, prompts)
+    _set_prompts(round_, prompts, asks_about_change=asks_about_change)
     session.add(round_)
     session.flush()
     record(
@@ -142,6 +174,7 @@ def update_round(
     purpose: str,
     prompts: list[str],
     now: datetime,
+    asks_about_change: bool = False,
 ) -> Round:
     _check_prompts(prompts)
     changed = []
@@ -155,8 +188,10 @@ def update_round(
         if getattr(round_, name) != value:
             setattr(round_, name, value)
             changed.append(name)
-    if [p.text for p in round_.prompts] != prompts:
-        _set_prompts(round_, prompts)
+    current = [p.text for p in round_.prompts if not p.asks_about_change]
+    has_change_prompt = any(p.asks_about_change for p in round_.prompts)
+    if current != prompts or has_change_prompt != asks_about_change:
+        _set_prompts(round_, prompts, asks_about_change=asks_about_change, session=session)
         changed.append("prompts")
     session.flush()
     if changed:
@@ -264,7 +299,13 @@ def apply_plan(session: Session, inquiry: Inquiry, *, actor: User, now: datetime
             purpose=planned.purpose,
             created_at=now,
         )
-        _set_prompts(round_, list(planned.prompts))
+        # Every session after the first, except the ballot, ends by asking how thinking
+        # has changed, so the report can show how views moved.
+        _set_prompts(
+            round_,
+            list(planned.prompts),
+            asks_about_change=position > 1 and planned.kind != RoundKind.BALLOT,
+        )
         session.add(round_)
         rounds.append(round_)
     session.flush()

@@ -91,6 +91,7 @@ def new(inquiry: Inquiry):
             held_on=form.held_on.data,
             purpose=form.purpose.data or "",
             prompts=services.parse_prompts(form.prompts.data),
+            asks_about_change=bool(form.asks_about_change.data),
             now=utcnow(),
         )
         db.session.commit()
@@ -107,20 +108,27 @@ def edit(inquiry: Inquiry, round_id: int):
         form = RoundForm()
     else:
         form = RoundForm(obj=round_)
-        form.prompts.data = "\n".join(prompt.text for prompt in round_.prompts)
+        form.prompts.data = "\n".join(p.text for p in round_.prompts if not p.asks_about_change)
+        form.asks_about_change.data = any(p.asks_about_change for p in round_.prompts)
     if form.validate_on_submit():
-        services.update_round(
-            db.session,
-            round_,
-            inquiry=inquiry,
-            actor=current_user,
-            kind=RoundKind(form.kind.data),
-            title=form.title.data,
-            held_on=form.held_on.data,
-            purpose=form.purpose.data or "",
-            prompts=services.parse_prompts(form.prompts.data),
-            now=utcnow(),
-        )
+        try:
+            services.update_round(
+                db.session,
+                round_,
+                inquiry=inquiry,
+                actor=current_user,
+                kind=RoundKind(form.kind.data),
+                title=form.title.data,
+                held_on=form.held_on.data,
+                purpose=form.purpose.data or "",
+                prompts=services.parse_prompts(form.prompts.data),
+                asks_about_change=bool(form.asks_about_change.data),
+                now=utcnow(),
+            )
+        except services.RoundError as error:
+            db.session.rollback()
+            form.add_field_error("prompts", str(error))
+            return render_template("rounds/form.html", inquiry=inquiry, form=form, round=round_)
         db.session.commit()
         flash(f"Session {round_.position} saved: {round_.title}", "success")
         return redirect(_index_url(inquiry, round_))
