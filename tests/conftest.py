@@ -96,6 +96,8 @@ def app(shared_app: Flask) -> Iterator[Flask]:
     with shared_app.app_context():
         empty_database()
         yield shared_app
+        # Also empty afterwards: tests that build their own app share the database.
+        empty_database()
         db.session.remove()
 
 

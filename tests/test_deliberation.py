@@ -12,7 +12,6 @@ from conftest import (
     ClientRequest,
     add_member,
     error_messages,
-    make_app,
     make_inquiry,
     make_user,
     sign_in_as,
@@ -45,7 +44,6 @@ from inquiry.models import (
     Visibility,
     utcnow,
 )
-from inquiry.permissions import public
 from inquiry.themes.services import merge_themes
 
 PROMPTS = (
@@ -452,25 +450,11 @@ def test_history_link_only_when_the_history_page_exists(client_request, cohort, 
     assert bool(page.find(string=lambda s: s and "See earlier wordings" in s)) == has_history
 
 
-def test_history_link_when_a_history_page_is_registered():
-    app = make_app()
-    if "reflections.history" not in app.view_functions:
-        app.add_url_rule(
-            "/inquiries/<int:inquiry_id>/reflections/<int:reflection_id>/history",
-            endpoint="reflections.history",
-            view_func=public(lambda inquiry_id, reflection_id: "history"),
-        )
-    with app.app_context():
-        db.create_all()
-        try:
-            cohort = build_cohort()
-            client = app.test_client()
-            sign_in_as(client, cohort.researcher)
-            html = client.get(cohort.url("reflections")).get_data(as_text=True)
-            assert html.count("See earlier wordings") == 2
-        finally:
-            db.session.remove()
-            db.drop_all()
+def test_history_link_when_a_history_page_is_registered(app, client):
+    cohort = build_cohort()
+    sign_in_as(client, cohort.researcher)
+    html = client.get(cohort.url("reflections")).get_data(as_text=True)
+    assert html.count("See earlier wordings") == 2
 
 
 # Tagging ---------------------------------------------------------------------------
