@@ -163,7 +163,9 @@ class GovSubmit(GovWidget):
     macro = "govukButton"
 
     def field_params(self, field: Field) -> dict[str, Any]:
-        return {"text": field.label.text, "name": field.name, "type": "submit"}
+        # A value is needed: a button sending an empty value reads as "not pressed" to
+        # WTForms, which matters on forms with more than one submit button.
+        return {"text": field.label.text, "name": field.name, "type": "submit", "value": "y"}
 
 
 def error_list(form: Any) -> list[dict[str, str]]:

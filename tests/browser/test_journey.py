@@ -158,3 +158,91 @@ def test_sign_in_errors_with_the_keyboard_only(live_server: LiveServer, browser:
     visit(page, "sign-in-errors")
     summary.get_by_role("link", name=re.compile("Enter your password")).press("Enter")
     assert page.evaluate("document.activeElement.id") == "password"
+
+
+def sign_in(page: Page, server: LiveServer, email: str) -> None:
+    page.goto(server.url + "/sign-in")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator("h1")).to_have_text("Your inquiries")
+
+
+def test_a_witness_gives_testimony_and_participants_reflect_on_it(
+    live_server: LiveServer, browser: Browser
+):
+    from inquiry.accounts.services import create_user
+    from inquiry.inquiries.services import create_inquiry
+    from inquiry.models import InquiryMode, utcnow
+    from inquiry.rounds.services import apply_plan
+
+    with live_server.app.app_context():
+        lead = create_user(
+            db.session,
+            email="rhiannon@example.org",
+            name="Rhiannon Evans",
+            password=PASSWORD,
+            is_researcher=True,
+        )
+        inquiry = create_inquiry(
+            db.session,
+            creator=lead,
+            title="Living well at home",
+            question="What would it take to help people to have a good life at home "
+            "for as long as they choose?",
+            mode=InquiryMode.INVERTED,
+        )
+        rounds = apply_plan(db.session, inquiry, actor=lead, now=utcnow())
+        for email, name, role in (
+            ("priya@example.org", "Priya Shah", Role.PARTICIPANT),
+            ("wyn@example.org", "Wyn Morgan", Role.WITNESS),
+        ):
+            user = create_user(db.session, email=email, name=name, password=PASSWORD)
+            db.session.add(Membership(inquiry_id=inquiry.id, user_id=user.id, role=role))
+        db.session.commit()
+        base = f"{live_server.url}/inquiries/{inquiry.id}"
+        hearing = rounds[1]
+        hearing_id, hearing_title = hearing.id, hearing.title
+
+    witness = new_page(browser)
+    sign_in(witness, live_server, "wyn@example.org")
+    witness.goto(base + "/testimony")
+    visit(witness)
+    witness.get_by_role("button", name="Write testimony").click()
+    visit(witness, "testimony-write")
+    witness.get_by_label("Session").select_option(value=str(hearing_id))
+    witness.get_by_label("Title").fill("Mornings at home")
+    witness.get_by_label("Your testimony").fill(
+        "The carers come at different times every day, so I never know when I can get up.\n\n"
+        "What helps most is seeing the same two faces, who know how I like my tea."
+    )
+    witness.get_by_label("Quoted in the report anonymously").check()
+    witness.get_by_role("button", name="Share with the cohort").click()
+    expect(witness.get_by_text("Mornings at home").first).to_be_visible()
+    visit(witness, "testimony-witness")
+
+    researcher = new_page(browser)
+    sign_in(researcher, live_server, "rhiannon@example.org")
+    researcher.goto(f"{base}/sessions/{hearing_id}/open")
+    visit(researcher)
+    researcher.locator("main form button[type=submit]").first.click()
+    researcher.goto(f"{base}/testimony")
+    visit(researcher, "testimony-researcher")
+
+    participant = new_page(browser)
+    sign_in(participant, live_server, "priya@example.org")
+    participant.goto(f"{base}/sessions/{hearing_id}/take-part")
+    expect(participant.get_by_text("What helps most is seeing the same two faces")).to_be_attached()
+    visit(participant, "session-take-part")
+    participant.get_by_label("Your reflection").first.fill(
+        "As a district nurse I rarely know what time the care visits happen."
+    )
+    participant.get_by_role("radio", name="As a professional").first.check()
+    participant.get_by_role("button", name="Share").first.click()
+    visit(participant, "session-shared")
+
+    researcher.goto(f"{base}/sessions/{hearing_id}/reflections")
+    expect(researcher.get_by_text("As a district nurse")).to_be_visible()
+    visit(researcher, "reflections-reading")
+    researcher.goto(f"{base}/themes/board")
+    visit(researcher, "theme-board")
