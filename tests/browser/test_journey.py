@@ -202,7 +202,7 @@ def test_a_witness_gives_testimony_and_participants_reflect_on_it(
         db.session.commit()
         base = f"{live_server.url}/inquiries/{inquiry.id}"
         hearing = rounds[1]
-        hearing_id, hearing_title = hearing.id, hearing.title
+        hearing_id = hearing.id
 
     witness = new_page(browser)
     sign_in(witness, live_server, "wyn@example.org")
