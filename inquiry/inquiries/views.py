@@ -47,7 +47,7 @@ def new():
             mode=InquiryMode(form.mode.data),
         )
         db.session.commit()
-        flash("Inquiry created. Next, invite your cohort.", "success")
+        flash("Inquiry created. The checklist below shows what to do next.", "success")
         return redirect(url_for("inquiries.overview", inquiry_id=inquiry.id))
     return render_template("inquiries/new.html", form=form)
 
