@@ -29,7 +29,7 @@ NOT_GIVEN = ""
 class Group:
     value: str
     label: str
-    count: int | str  # "fewer than 3" when suppressed
+    count: int | str  # "fewer than 3" when suppressed, "not shown" when it would reveal one
     target: int | None = None
 
     @property
@@ -135,7 +135,10 @@ def _breakdown(
         )
     if counts.get(NOT_GIVEN):
         order.append(NOT_GIVEN)
-    shown = suppress_small_groups({value: counts.get(value, 0) for value in order}, reveal=reveal)
+    # The total is shown with every breakdown, so a lone small group is protected too.
+    shown = suppress_small_groups(
+        {value: counts.get(value, 0) for value in order}, reveal=reveal, total_shown=True
+    )
     groups = []
     for value in order:
         if not reveal and not counts.get(value):
