@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask
 
+from . import text
+
 UK = ZoneInfo("Europe/London")
 
 
@@ -57,6 +59,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["uk_date"] = uk_date
     app.jinja_env.filters["uk_datetime"] = uk_datetime
     app.jinja_env.filters["age_in_days"] = age_in_days
+    app.jinja_env.filters["paragraphs"] = text.paragraphs
+    app.jinja_env.filters["text_lines"] = text.lines
 
     @app.context_processor
     def _service() -> dict:

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pytest
 from bs4 import BeautifulSoup
 from flask import Flask, has_app_context
 from flask.testing import FlaskClient
-from sqlalchemy import inspect
+from sqlalchemy import event, inspect
 
 from inquiry import create_app
 from inquiry.extensions import db, limiter
@@ -104,6 +105,21 @@ def app(shared_app: Flask) -> Iterator[Flask]:
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
+
+
+@contextmanager
+def counting_queries() -> Iterator[list[str]]:
+    """Collect every SQL statement sent while the block runs."""
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
 
 
 # People ---------------------------------------------------------------------------

@@ -3,7 +3,6 @@ and the theme board."""
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -11,13 +10,14 @@ import pytest
 from conftest import (
     ClientRequest,
     add_member,
+    counting_queries,
     error_messages,
     make_inquiry,
     make_user,
     sign_in_as,
 )
 from flask import render_template
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from inquiry.deliberation import services
 from inquiry.extensions import db
@@ -716,20 +716,6 @@ def test_a_board_without_themes_explains_itself(client_request, app):
 
 
 # Queries do not grow with the board -------------------------------------------------
-
-
-@contextmanager
-def counting_queries():
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
 
 
 def seed_board(tag: str, *, participants: int, rounds: int, testimonies: int) -> dict[str, User]:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 import pytest
-from conftest import add_member, error_messages, make_user, sign_in_as
-from sqlalchemy import event, select
+from conftest import add_member, counting_queries, error_messages, make_user, sign_in_as
+from sqlalchemy import select
 
 from inquiry.excerpts import services
 from inquiry.extensions import db
@@ -546,21 +544,6 @@ def test_stale_excerpts_are_those_no_longer_in_the_testimony(testimony):
 
 
 # Queries do not grow with the number of excerpts --------------------------------------
-
-
-@contextmanager
-def counting_queries():
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def _fill(inquiry: Inquiry, witnesses: int) -> None:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from conftest import make_inquiry, make_user
+from conftest import counting_queries, make_inquiry, make_user
 from flask import render_template_string
 from flask_login import login_user
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from inquiry.extensions import db
 from inquiry.models import Notification, utcnow
@@ -18,20 +17,6 @@ from inquiry.notifications.services import notify
 
 def text_of(node) -> str:
     return " ".join(node.get_text().split())
-
-
-@contextmanager
-def counting_queries():
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
 
 
 @pytest.fixture

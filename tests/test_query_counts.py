@@ -7,29 +7,11 @@ measures the same pages' speed.
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 import pytest
-from conftest import PASSWORD_HASH, sign_in_as
-from sqlalchemy import event
+from conftest import PASSWORD_HASH, counting_queries, sign_in_as
 
 from benchmarks.seed import LARGE, SMALL, seed_inquiry
 from inquiry.extensions import db
-
-
-@contextmanager
-def counting_queries():
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-
 
 # (page name, who looks at it, path under the inquiry)
 PAGES = [

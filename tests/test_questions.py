@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import pytest
-from conftest import add_member, error_messages, make_inquiry, make_user, sign_in_as
-from sqlalchemy import event, select
+from conftest import (
+    add_member,
+    counting_queries,
+    error_messages,
+    make_inquiry,
+    make_user,
+    sign_in_as,
+)
+from sqlalchemy import select
 
 from inquiry import contributions
 from inquiry.audit.service import ACTION_LABELS
@@ -37,20 +43,6 @@ from inquiry.rounds.services import deletion_blocker
 
 def text_of(node) -> str:
     return " ".join(node.get_text().split())
-
-
-@contextmanager
-def counting_queries():
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
 
 
 @dataclass

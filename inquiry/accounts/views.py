@@ -25,18 +25,11 @@ from ..extensions import db, limiter
 from ..mail import log_link, mail_configured, send_email
 from ..models import TokenPurpose, utcnow
 from ..permissions import public, requires
+from ..security.rate_limits import config_limit, per_account_signing_in
 from . import services
 from .forms import ChangePasswordForm, ResetPasswordForm, ResetRequestForm, SetupForm, SignInForm
 
 bp = Blueprint("accounts", __name__)
-
-
-def _config_limit(key: str):
-    return lambda: current_app.config[key]
-
-
-def _account_key() -> str:
-    return "sign-in:" + services.normalise_email(request.form.get("email", ""))[:254]
 
 
 def _failed(response: Response) -> bool:
@@ -69,10 +62,10 @@ def start_session(user) -> None:
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 @public
-@limiter.limit(_config_limit("SIGN_IN_LIMIT_PER_IP"), methods=["POST"])
+@limiter.limit(config_limit("SIGN_IN_LIMIT_PER_IP"), methods=["POST"])
 @limiter.limit(
-    _config_limit("SIGN_IN_FAILURES_PER_ACCOUNT"),
-    key_func=_account_key,
+    config_limit("SIGN_IN_FAILURES_PER_ACCOUNT"),
+    key_func=per_account_signing_in,
     methods=["POST"],
     deduct_when=_failed,
 )
@@ -134,7 +127,7 @@ def change_password():
 
 @bp.route("/reset-password", methods=["GET", "POST"])
 @public
-@limiter.limit(_config_limit("RESET_LIMIT_PER_IP"), methods=["POST"])
+@limiter.limit(config_limit("RESET_LIMIT_PER_IP"), methods=["POST"])
 def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():

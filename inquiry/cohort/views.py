@@ -26,6 +26,7 @@ from ..mail import mail_configured
 from ..models import CohortTarget, Inquiry, Membership, MembershipStatus, Role, utcnow
 from ..models.profile import LIVED_EXPERIENCE, PROFESSIONAL_ROLES, SECTORS
 from ..permissions import requires
+from ..security.rate_limits import config_limit, per_user
 from . import composition, csv_import, services
 from .forms import (
     ConfirmForm,
@@ -54,14 +55,6 @@ def _load_target(inquiry: Inquiry, target_id: int) -> CohortTarget:
     if target is None or target.inquiry_id != inquiry.id:
         abort(404)
     return target
-
-
-def _invite_limit() -> str:
-    return current_app.config["INVITATION_LIMIT_PER_USER"]
-
-
-def _user_key() -> str:
-    return f"user:{current_user.get_id() if current_user.is_authenticated else 'anonymous'}"
 
 
 @bp.app_template_filter("cohort_profile_value")
@@ -236,7 +229,7 @@ def import_template(inquiry: Inquiry):
 
 @bp.route("/inquiries/<int:inquiry_id>/cohort/import/confirm", methods=["POST"])
 @requires(policy.can_manage)
-@limiter.limit(_invite_limit, key_func=_user_key)
+@limiter.limit(config_limit("INVITATION_LIMIT_PER_USER"), key_func=per_user)
 def confirm_import(inquiry: Inquiry):
     form = ConfirmImportForm()
     rows = None

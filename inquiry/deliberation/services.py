@@ -319,11 +319,6 @@ def shared_reflection_in(
     return session.scalars(_shared(inquiry.id).where(Reflection.id == reflection_id)).first()
 
 
-def paragraphs(text: str | None) -> list[str]:
-    """A reflection as plain-text paragraphs: one per non-blank line."""
-    return [line.strip() for line in (text or "").splitlines() if line.strip()]
-
-
 # Tagging ---------------------------------------------------------------------------
 
 

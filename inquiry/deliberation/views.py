@@ -30,11 +30,6 @@ def deliberation_author(membership) -> str:
     return services.author_label(membership)
 
 
-@bp.app_template_global()
-def deliberation_paragraphs(text) -> list[str]:
-    return services.paragraphs(text)
-
-
 def _round(inquiry: Inquiry, round_id: int) -> Round:
     round_ = round_in(db.session, inquiry, round_id)
     if round_ is None:

@@ -54,11 +54,6 @@ def normalise(text: str | None) -> str:
     return " ".join((text or "").split())
 
 
-def paragraphs(text: str | None) -> list[str]:
-    """Testimony as plain-text paragraphs: one per non-blank line."""
-    return [line.strip() for line in (text or "").splitlines() if line.strip()]
-
-
 def position_in(excerpt_text: str, body: str | None) -> int:
     """Where the excerpt starts in the testimony (after tidying spaces), or -1."""
     return normalise(body).find(normalise(excerpt_text))

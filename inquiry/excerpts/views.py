@@ -13,6 +13,7 @@ from .. import policy
 from ..extensions import db
 from ..models import Excerpt, Inquiry, Testimony, utcnow
 from ..permissions import requires
+from ..text import lines as text_lines
 from ..themes.services import themes_for
 from . import services
 from .forms import ConfirmForm, ExcerptForm, ExcerptThemesForm
@@ -128,7 +129,7 @@ def new(inquiry: Inquiry, testimony_id: int):
         "excerpts/new.html",
         inquiry=inquiry,
         testimony=testimony,
-        paragraphs=services.paragraphs(testimony.body),
+        paragraphs=text_lines(testimony.body),
         themes=themes,
         form=form,
         can_manage=policy.can_manage(current_user, inquiry),

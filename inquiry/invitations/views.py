@@ -24,6 +24,7 @@ from ..extensions import db, limiter
 from ..mail import log_link, mail_configured, send_email
 from ..models import Inquiry, Invitation, Role, utcnow
 from ..permissions import public, requires
+from ..security.rate_limits import config_limit, per_user
 from . import services
 from .forms import AcceptForm, ConfirmForm, InvitationForm
 
@@ -59,17 +60,9 @@ def send_invitation(invitation: Invitation) -> bool:
     )
 
 
-def _invite_limit() -> str:
-    return current_app.config["INVITATION_LIMIT_PER_USER"]
-
-
-def _user_key() -> str:
-    return f"user:{current_user.get_id() if current_user.is_authenticated else 'anonymous'}"
-
-
 @bp.route("/inquiries/<int:inquiry_id>/invitations/new", methods=["GET", "POST"])
 @requires(policy.can_invite)
-@limiter.limit(_invite_limit, key_func=_user_key, methods=["POST"])
+@limiter.limit(config_limit("INVITATION_LIMIT_PER_USER"), key_func=per_user, methods=["POST"])
 def new(inquiry: Inquiry):
     form = InvitationForm()
     if request.method == "GET" and request.args.get("role") in {r.value for r in Role}:
@@ -117,7 +110,7 @@ def show(inquiry: Inquiry, invitation_id: int):
 
 @bp.route("/inquiries/<int:inquiry_id>/invitations/<int:invitation_id>/resend", methods=["POST"])
 @requires(policy.can_invite)
-@limiter.limit(_invite_limit, key_func=_user_key)
+@limiter.limit(config_limit("INVITATION_LIMIT_PER_USER"), key_func=per_user)
 def resend(inquiry: Inquiry, invitation_id: int):
     invitation = _load(inquiry, invitation_id)
     form = ConfirmForm()

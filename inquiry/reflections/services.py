@@ -37,6 +37,7 @@ from ..models import (
     Visibility,
 )
 from ..notifications.services import notify
+from ..text import paragraphs  # noqa: F401 - part of this module's interface
 
 MAX_REFLECTION_LENGTH = 10_000
 MAX_REPLY_LENGTH = 2_000
@@ -78,16 +79,6 @@ def author_name(membership: Membership | None) -> str:
     if membership is None or membership.status == MembershipStatus.WITHDRAWN:
         return FORMER_PARTICIPANT
     return membership.public_name
-
-
-def paragraphs(text: str | None) -> list[list[str]]:
-    """Plain text as paragraphs of lines: a blank line starts a new paragraph."""
-    result: list[list[str]] = []
-    for block in (text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n\n"):
-        lines = [line for line in block.split("\n") if line.strip()]
-        if lines:
-            result.append(lines)
-    return result
 
 
 def is_inverted(inquiry: Inquiry) -> bool:

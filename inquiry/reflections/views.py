@@ -16,7 +16,7 @@ from werkzeug.wrappers import Response
 
 from .. import policy
 from ..accounts.services import authenticate
-from ..accounts.views import _account_key, _config_limit, start_session
+from ..accounts.views import start_session
 from ..consent.services import audience_for, pending_text_id
 from ..extensions import db, limiter, login_manager
 from ..models import (
@@ -33,6 +33,7 @@ from ..models import (
 )
 from ..permissions import public, requires
 from ..rounds.services import round_in
+from ..security.rate_limits import config_limit, per_account_signing_in
 from ..testimony.services import approved_in_round
 from . import services
 from .forms import (
@@ -65,11 +66,6 @@ DRAFT_KEPT = "We have saved your text as a draft. Check it and share it when you
 def _author(membership: Membership | None) -> str:
     """The author's name for the cohort, or "A former participant" once they have left."""
     return services.author_name(membership)
-
-
-@bp.app_template_filter("reflections_paragraphs")
-def _paragraphs(text: str | None) -> list[list[str]]:
-    return services.paragraphs(text)
 
 
 # Loading ---------------------------------------------------------------------------
@@ -887,15 +883,15 @@ def _save_kept_reflection(kept: KeptText) -> Response:
 @bp.route("/reflections/resume", methods=["POST"])
 @public
 @limiter.shared_limit(
-    _config_limit("SIGN_IN_LIMIT_PER_IP"),
+    config_limit("SIGN_IN_LIMIT_PER_IP"),
     scope="accounts.sign_in",
     methods=["POST"],
     on_breach=_too_many_attempts,
 )
 @limiter.shared_limit(
-    _config_limit("SIGN_IN_FAILURES_PER_ACCOUNT"),
+    config_limit("SIGN_IN_FAILURES_PER_ACCOUNT"),
     scope="accounts.sign_in",
-    key_func=_account_key,
+    key_func=per_account_signing_in,
     methods=["POST"],
     deduct_when=_sign_in_failed,
     on_breach=_too_many_attempts,

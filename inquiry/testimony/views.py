@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -42,28 +44,6 @@ ObjectRule = Callable[[User, Inquiry, Testimony], bool]
 # Template helpers ---------------------------------------------------------------------
 
 
-@bp.app_template_filter("testimony_paragraphs")
-def paragraphs(text: str | None) -> list[list[str]]:
-    """Plain text as paragraphs (split on blank lines), each a list of its lines.
-
-    Templates print each line with Jinja's escaping and join lines with <br>, so
-    nothing a person typed is ever treated as markup.
-    """
-    if not text:
-        return []
-    blocks: list[list[str]] = []
-    current: list[str] = []
-    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        if line.strip():
-            current.append(line.strip())
-        elif current:
-            blocks.append(current)
-            current = []
-    if current:
-        blocks.append(current)
-    return blocks
-
-
 @bp.app_template_global()
 def testimony_overview(inquiry: Inquiry) -> services.Overview:
     """For templates/testimony/_overview.html on the inquiry's overview page."""
@@ -86,6 +66,35 @@ def _load(inquiry: Inquiry, testimony_id: int, rule: ObjectRule | None = None) -
     if rule is not None and not rule(current_user, inquiry, testimony):
         abort(403)
     return testimony
+
+
+@dataclass(frozen=True)
+class Attempt:
+    ok: bool
+    conflict: bool = False
+    result: Any = None
+
+
+def _attempt(form: Any, testimony: Testimony, field: str, call: Callable[[], Any]) -> Attempt:
+    """Run a service call that may be refused, and commit it if it is not.
+
+    A refusal rolls back and is shown on the form next to ``field`` (or the field the
+    error names); when someone else saved first, the form is brought up to the current
+    revision so that saving again is a deliberate choice.
+    """
+    try:
+        result = call()
+    except TestimonyConflict as error:
+        db.session.rollback()
+        form.add_form_error(error.message)
+        form.revision.data = str(testimony.revision)
+        return Attempt(ok=False, conflict=True)
+    except TestimonyError as error:
+        db.session.rollback()
+        form.add_field_error(error.field or field, error.message)
+        return Attempt(ok=False)
+    db.session.commit()
+    return Attempt(ok=True, result=result)
 
 
 def _load_round(inquiry: Inquiry, round_id: str | int | None) -> Round | None:
@@ -268,8 +277,11 @@ def edit(inquiry: Inquiry, testimony_id: int):
     if form.validate_on_submit():
         status_before = testimony.status
         approve = bool(form.share.data) and status_before != TestimonyStatus.APPROVED
-        try:
-            changed = services.update_by_witness(
+        attempt = _attempt(
+            form,
+            testimony,
+            "body",
+            lambda: services.update_by_witness(
                 db.session,
                 testimony,
                 inquiry=inquiry,
@@ -283,17 +295,11 @@ def edit(inquiry: Inquiry, testimony_id: int):
                 ),
                 approve=approve,
                 now=now,
-            )
-        except TestimonyConflict as error:
-            db.session.rollback()
-            conflict = True
-            form.add_form_error(error.message)
-            form.revision.data = str(testimony.revision)
-        except TestimonyError as error:
-            db.session.rollback()
-            form.add_field_error(error.field or "body", error.message)
-        else:
-            db.session.commit()
+            ),
+        )
+        conflict = attempt.conflict
+        if attempt.ok:
+            changed = attempt.result
             if approve and status_before == TestimonyStatus.DRAFT:
                 flash("Your testimony is shared with the cohort", "success")
             elif approve:
@@ -347,8 +353,11 @@ def request_changes(inquiry: Inquiry, testimony_id: int):
         )
     conflict = False
     if form.validate_on_submit():
-        try:
-            services.request_changes(
+        attempt = _attempt(
+            form,
+            testimony,
+            "note",
+            lambda: services.request_changes(
                 db.session,
                 testimony,
                 inquiry=inquiry,
@@ -357,17 +366,10 @@ def request_changes(inquiry: Inquiry, testimony_id: int):
                 note=form.note.data,
                 now=utcnow(),
                 link_for=_show_url,
-            )
-        except TestimonyConflict as error:
-            db.session.rollback()
-            conflict = True
-            form.add_form_error(error.message)
-            form.revision.data = str(testimony.revision)
-        except TestimonyError as error:
-            db.session.rollback()
-            form.add_field_error(error.field or "note", error.message)
-        else:
-            db.session.commit()
+            ),
+        )
+        conflict = attempt.conflict
+        if attempt.ok:
             flash(
                 "Your request is sent to the researchers. We will let you know when they "
                 "have changed your testimony.",
@@ -537,8 +539,11 @@ def edit_record(inquiry: Inquiry, testimony_id: int):
     form.submit.label.text = "Save and ask the witness to check it again"
     conflict = False
     if form.validate_on_submit():
-        try:
-            changed = services.update_by_researcher(
+        attempt = _attempt(
+            form,
+            testimony,
+            "body",
+            lambda: services.update_by_researcher(
                 db.session,
                 testimony,
                 inquiry=inquiry,
@@ -551,17 +556,11 @@ def edit_record(inquiry: Inquiry, testimony_id: int):
                 given_on=form.given_on.data,
                 now=utcnow(),
                 link_for=_review_url,
-            )
-        except TestimonyConflict as error:
-            db.session.rollback()
-            conflict = True
-            form.add_form_error(error.message)
-            form.revision.data = str(testimony.revision)
-        except TestimonyError as error:
-            db.session.rollback()
-            form.add_field_error(error.field or "body", error.message)
-        else:
-            db.session.commit()
+            ),
+        )
+        conflict = attempt.conflict
+        if attempt.ok:
+            changed = attempt.result
             if changed:
                 flash(
                     f"Changes saved. {testimony.witness.public_name} has been asked to check "
