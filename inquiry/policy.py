@@ -10,13 +10,19 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from .models import (
+    Amendment,
+    AmendmentStatus,
     Excerpt,
     Inquiry,
     Membership,
     MembershipStatus,
+    MergeApproval,
+    MergeApprovalStatus,
     Questionnaire,
     QuestionnaireStatus,
     QuestionStatus,
+    Recommendation,
+    RecommendationStatus,
     Reflection,
     ReflectionResponse,
     ReflectionStatus,
@@ -428,3 +434,118 @@ def can_see_reflection_history(user: User, inquiry: Inquiry, reflection: Reflect
         and reflection.status == ReflectionStatus.SHARED
         and can_manage(user, inquiry)
     )
+
+
+# Recommendations: drafting, support, comments, amendments, merges ------------------
+# These rules say who may; whether the inquiry's stage still allows drafting is
+# checked by the recommendation services, so that the page can explain it.
+
+
+def can_read_recommendations(user: User, inquiry: Inquiry) -> bool:
+    """The cohort's proposed recommendations, with their history, support and
+    comments: participants, researchers and observers."""
+    return role_in(user, inquiry) in (Role.RESEARCHER, Role.PARTICIPANT, Role.OBSERVER)
+
+
+def can_draft_recommendations(user: User, inquiry: Inquiry) -> bool:
+    """Write recommendations, support, comment on and amend others': participants."""
+    return role_in(user, inquiry) == Role.PARTICIPANT
+
+
+def is_recommendation_author(user: User, inquiry: Inquiry, recommendation: Recommendation) -> bool:
+    membership = membership_of(user, inquiry)
+    return (
+        membership is not None
+        and recommendation.inquiry_id == inquiry.id
+        and recommendation.author_id == membership.id
+    )
+
+
+def can_read_recommendation(user: User, inquiry: Inquiry, recommendation: Recommendation) -> bool:
+    """A draft is its author's alone; anything proposed or later is read by everyone
+    who reads recommendations."""
+    if recommendation.inquiry_id != inquiry.id:
+        return False
+    if recommendation.status == RecommendationStatus.DRAFT:
+        return is_recommendation_author(user, inquiry, recommendation)
+    return can_read_recommendations(user, inquiry)
+
+
+def can_edit_recommendation(user: User, inquiry: Inquiry, recommendation: Recommendation) -> bool:
+    """Its author changes the wording until it is merged or frozen."""
+    return (
+        can_draft_recommendations(user, inquiry)
+        and is_recommendation_author(user, inquiry, recommendation)
+        and recommendation.is_editable
+    )
+
+
+def can_respond_to_recommendation(
+    user: User, inquiry: Inquiry, recommendation: Recommendation
+) -> bool:
+    """Support, comment on or propose an amendment to a proposed recommendation:
+    participants (supporting and amending one's own is refused by the services)."""
+    return (
+        can_draft_recommendations(user, inquiry)
+        and recommendation.inquiry_id == inquiry.id
+        and recommendation.status == RecommendationStatus.PROPOSED
+    )
+
+
+def can_decide_amendment(user: User, inquiry: Inquiry, amendment: Amendment) -> bool:
+    """The recommendation's author accepts or declines a pending amendment."""
+    recommendation = amendment.recommendation
+    return amendment.status == AmendmentStatus.PENDING and can_edit_recommendation(
+        user, inquiry, recommendation
+    )
+
+
+def can_withdraw_amendment(user: User, inquiry: Inquiry, amendment: Amendment) -> bool:
+    membership = membership_of(user, inquiry)
+    return (
+        membership is not None
+        and amendment.status == AmendmentStatus.PENDING
+        and amendment.proposer_id == membership.id
+        and amendment.recommendation.inquiry_id == inquiry.id
+    )
+
+
+def can_curate_recommendations(user: User, inquiry: Inquiry) -> bool:
+    """Merge duplicates and freeze the wording going to the vote: researchers."""
+    return can_manage(user, inquiry)
+
+
+def can_answer_merge(user: User, inquiry: Inquiry, approval: MergeApproval) -> bool:
+    """The author of a merged draft accepts or declines the merged wording."""
+    membership = membership_of(user, inquiry)
+    return (
+        membership is not None
+        and approval.member_id == membership.id
+        and approval.recommendation.inquiry_id == inquiry.id
+        and approval.status == MergeApprovalStatus.PENDING
+    )
+
+
+# The secret ballot and its results -------------------------------------------------
+
+
+def can_run_ballot(user: User, inquiry: Inquiry) -> bool:
+    """Open and close ballots: researchers. Nobody can see how anyone voted."""
+    return can_manage(user, inquiry)
+
+
+def can_vote(user: User, inquiry: Inquiry) -> bool:
+    """Active participants vote."""
+    return role_in(user, inquiry) == Role.PARTICIPANT
+
+
+def can_see_results(user: User, inquiry: Inquiry) -> bool:
+    """A closed ballot's results: researchers, participants and observers. While a
+    ballot is open nobody sees its results; the services enforce that."""
+    return role_in(user, inquiry) in (Role.RESEARCHER, Role.PARTICIPANT, Role.OBSERVER)
+
+
+def can_see_small_groups(user: User, inquiry: Inquiry) -> bool:
+    """Breakdowns with groups of fewer than three: researchers only (a group of one is
+    never shown to anyone, as it would be one person's vote)."""
+    return can_manage(user, inquiry)

@@ -2,6 +2,16 @@
 
 from .account_token import AccountToken, TokenPurpose
 from .audit import AppendOnlyError, AuditEvent
+from .ballots import (
+    Agreement,
+    Ballot,
+    BallotItem,
+    BallotPaper,
+    BallotParticipation,
+    BallotStatus,
+    Certainty,
+    Vote,
+)
 from .base import Base, utcnow
 from .cohort import CohortTarget
 from .consent import ConsentAudience, ConsentRecord, ConsentText
@@ -27,6 +37,22 @@ from .inquiry import (
 from .invitation import Invitation, InvitationStatus
 from .notification import Notification
 from .questions import QuestionStatus, QuestionSupport, WitnessQuestion
+from .recommendations import (
+    WORDING_FIELDS,
+    Amendment,
+    AmendmentStatus,
+    MergeApproval,
+    MergeApprovalStatus,
+    Recommendation,
+    RecommendationComment,
+    RecommendationStatus,
+    RecommendationSupport,
+    RecommendationVersion,
+    VersionChange,
+    recommendation_excerpts,
+    recommendation_reflections,
+    recommendation_themes,
+)
 from .reflections import (
     Lens,
     Reflection,
@@ -51,11 +77,21 @@ from .testimony import (
 from .user import User
 
 __all__ = [
+    "WORDING_FIELDS",
     "AccountToken",
+    "Agreement",
     "AgreementScale",
+    "Amendment",
+    "AmendmentStatus",
     "AppendOnlyError",
     "AuditEvent",
+    "Ballot",
+    "BallotItem",
+    "BallotPaper",
+    "BallotParticipation",
+    "BallotStatus",
     "Base",
+    "Certainty",
     "CohortTarget",
     "ConsentAudience",
     "ConsentRecord",
@@ -70,6 +106,8 @@ __all__ = [
     "Lens",
     "Membership",
     "MembershipStatus",
+    "MergeApproval",
+    "MergeApprovalStatus",
     "Notification",
     "QuestionKind",
     "QuestionStatus",
@@ -80,6 +118,11 @@ __all__ = [
     "QuestionnaireResponse",
     "QuestionnaireStatus",
     "QuestionnaireSubmission",
+    "Recommendation",
+    "RecommendationComment",
+    "RecommendationStatus",
+    "RecommendationSupport",
+    "RecommendationVersion",
     "Reflection",
     "ReflectionResponse",
     "ReflectionStatus",
@@ -98,10 +141,15 @@ __all__ = [
     "Theme",
     "TokenPurpose",
     "User",
+    "VersionChange",
     "Visibility",
+    "Vote",
     "WithdrawalPolicy",
     "WitnessQuestion",
     "excerpt_themes",
+    "recommendation_excerpts",
+    "recommendation_reflections",
+    "recommendation_themes",
     "reflection_themes",
     "utcnow",
 ]
