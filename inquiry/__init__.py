@@ -96,8 +96,10 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from .accounts.views import bp as accounts_bp
     from .audit.views import bp as audit_bp
+    from .ballots.views import bp as ballots_bp
     from .cohort.views import bp as cohort_bp
     from .consent.views import bp as consent_bp
+    from .curation.views import bp as curation_bp
     from .deliberation.views import bp as deliberation_bp
     from .evaluation.views import bp as evaluation_bp
     from .excerpts.views import bp as excerpts_bp
@@ -108,7 +110,9 @@ def register_blueprints(app: Flask) -> None:
     from .pages.errors import register_error_handlers
     from .pages.views import bp as pages_bp
     from .questions.views import bp as questions_bp
+    from .recommendations.views import bp as recommendations_bp
     from .reflections.views import bp as reflections_bp
+    from .results.views import bp as results_bp
     from .rounds.views import bp as rounds_bp
     from .safeguarding.views import bp as safeguarding_bp
     from .testimony.attachments import bp as attachments_bp
@@ -135,6 +139,10 @@ def register_blueprints(app: Flask) -> None:
         testimony_bp,
         evaluation_bp,
         reflections_bp,
+        recommendations_bp,
+        curation_bp,
+        ballots_bp,
+        results_bp,
     ):
         app.register_blueprint(blueprint)
     register_error_handlers(app)

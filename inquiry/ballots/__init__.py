@@ -1,0 +1,1 @@
+"""The secret ballot over frozen recommendations."""

@@ -1,0 +1,2 @@
+"""Researchers care for the cohort's recommendations: merging duplicates and freezing
+the wording for the vote."""

@@ -1,0 +1,1 @@
+"""Recommendations in participants' own words: drafting, support, comments, amendments."""
