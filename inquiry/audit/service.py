@@ -82,6 +82,25 @@ ACTION_LABELS = {
     "reflection.updated": "Shared reflection changed",
     "reply.posted": "Reply to a reflection posted",
     "reply.updated": "Reply to a reflection changed",
+    "recommendation.drafted": "Recommendation drafted",
+    "recommendation.proposed": "Recommendation proposed to the cohort",
+    "recommendation.edited": "Recommendation reworded by its author",
+    "recommendation.deleted": "Draft recommendation deleted",
+    "recommendation.supported": "Recommendation supported",
+    "recommendation.support_withdrawn": "Support for a recommendation withdrawn",
+    "recommendation.commented": "Comment on a recommendation posted",
+    "amendment.proposed": "Amendment proposed",
+    "amendment.accepted": "Amendment accepted",
+    "amendment.declined": "Amendment declined",
+    "amendment.withdrawn": "Amendment withdrawn",
+    "recommendations.merged": "Recommendations merged",
+    "merge.accepted": "Merged wording accepted",
+    "merge.declined": "Merged wording declined",
+    "recommendation.frozen": "Recommendation frozen for the vote",
+    "recommendation.unfrozen": "Recommendation no longer going to the vote",
+    # Never an event per vote: that would tie a person to the time they voted.
+    "ballot.opened": "Ballot opened",
+    "ballot.closed": "Ballot closed and counted",
 }
 
 
