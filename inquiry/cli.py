@@ -71,3 +71,54 @@ def create_researcher(email: str, name: str, password: str) -> None:
         raise click.ClickException(str(error)) from error
     db.session.commit()
     click.echo(f"Created researcher account {user.email}")
+
+
+@inquiry_cli.command("backup")
+@click.argument("destination", type=click.Path(), default=".")
+def backup(destination: str) -> None:
+    """Write a consistent backup of the database and uploaded files to DESTINATION
+    (a .tar.gz file name, or a folder; the current folder by default)."""
+    from .backup import BackupError, create_backup
+
+    try:
+        path = create_backup(
+            current_app.config["SQLALCHEMY_DATABASE_URI"],
+            current_app.config["UPLOAD_FOLDER"],
+            destination,
+            now=utcnow(),
+        )
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Backup written to {path}")
+
+
+@inquiry_cli.command("restore")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def restore(archive: str, yes: bool) -> None:
+    """Replace the database and uploaded files with those in the backup ARCHIVE.
+    Stop the app first: everything written since the backup is lost."""
+    from .backup import BackupError, read_manifest, restore_backup
+
+    try:
+        manifest = read_manifest(archive)
+    except (BackupError, OSError, KeyError, ValueError) as error:
+        raise click.ClickException(f"{archive} is not a readable backup: {error}") from error
+    if not yes:
+        click.confirm(
+            f"Replace the database and uploaded files with the backup made at "
+            f"{manifest.get('created_at', 'an unknown time')}?",
+            abort=True,
+        )
+    db.session.remove()
+    db.engine.dispose()
+    try:
+        restore_backup(
+            archive,
+            current_app.config["SQLALCHEMY_DATABASE_URI"],
+            current_app.config["UPLOAD_FOLDER"],
+        )
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    db.engine.dispose()
+    click.echo(f"Restored the backup made at {manifest.get('created_at')}")
