@@ -14,6 +14,13 @@ from datetime import date, timedelta
 from sqlalchemy.orm import Session
 
 from inquiry.models import (
+    Agreement,
+    Ballot,
+    BallotItem,
+    BallotPaper,
+    BallotParticipation,
+    BallotStatus,
+    Certainty,
     ConsentAudience,
     ConsentRecord,
     ConsentText,
@@ -22,7 +29,14 @@ from inquiry.models import (
     InquiryMode,
     InquiryStatus,
     Invitation,
+    Lens,
     Membership,
+    Recommendation,
+    RecommendationStatus,
+    RecommendationSupport,
+    RecommendationVersion,
+    Reflection,
+    ReflectionStatus,
     Role,
     Round,
     RoundKind,
@@ -32,9 +46,12 @@ from inquiry.models import (
     TestimonyUse,
     Theme,
     User,
+    VersionChange,
+    Vote,
     utcnow,
 )
 from inquiry.models.profile import LIVED_EXPERIENCE, PROFESSIONAL_ROLES, SECTORS
+from inquiry.results.rules import passes
 from inquiry.security.links import new_nonce
 from inquiry.security.passwords import hash_password
 
@@ -55,12 +72,30 @@ class Size:
     participants: int
     witnesses: int
     excerpts: int
+    reflections: int
+    recommendations: int
     rounds: int = 6
+    prompts_per_round: int = 5
     pending_invitations: int = 10
 
 
-LARGE = Size(participants=60, witnesses=40, excerpts=400)
-SMALL = Size(participants=4, witnesses=3, excerpts=6, pending_invitations=2)
+# Every participant votes in the closed ballot, so the large one has 60 ballot papers.
+LARGE = Size(participants=60, witnesses=40, excerpts=400, reflections=1500, recommendations=150)
+SMALL = Size(
+    participants=4,
+    witnesses=3,
+    excerpts=6,
+    reflections=8,
+    recommendations=3,
+    pending_invitations=2,
+)
+RECOMMENDATION_TITLES = [
+    "One named person to call",
+    "The same carers at the same times",
+    "Equipment at home before discharge",
+    "A break for family carers every month",
+    "Care plans written with the person",
+]
 
 
 @dataclass
@@ -121,30 +156,31 @@ def seed_inquiry(session: Session, size: Size, *, tag: str, password_hash: str) 
             held_on=date(2026, 9, 1) + timedelta(weeks=position - 1),
         )
         round_.prompts = [
-            RoundPrompt(position=1, text="As a professional: what stood out?"),
-            RoundPrompt(position=2, text="As a person who may one day need care: what matters?"),
+            RoundPrompt(position=n, text=f"Prompt {n}: what stood out for you, and why?")
+            for n in range(1, size.prompts_per_round + 1)
         ]
         session.add(round_)
         rounds.append(round_)
 
     people: list[User] = []
+    participants: list[Membership] = []
     roles = list(PROFESSIONAL_ROLES)
     sectors = list(SECTORS)
     for n in range(size.participants):
         user = _user(session, f"p{n}.{tag}@example.org", f"Participant {n} {tag}", password_hash)
         people.append(user)
         session.flush()
-        session.add(
-            Membership(
-                inquiry_id=inquiry.id,
-                user_id=user.id,
-                role=Role.PARTICIPANT,
-                professional_role=rng.choice(roles),
-                sector=rng.choice(sectors),
-                organisation="Northshire Care",
-                locality=rng.choice(LOCALITIES),
-            )
+        participant = Membership(
+            inquiry_id=inquiry.id,
+            user_id=user.id,
+            role=Role.PARTICIPANT,
+            professional_role=rng.choice(roles),
+            sector=rng.choice(sectors),
+            organisation="Northshire Care",
+            locality=rng.choice(LOCALITIES),
         )
+        session.add(participant)
+        participants.append(participant)
         session.add(ConsentRecord(consent_text=texts[ConsentAudience.PARTICIPANT], user_id=user.id))
 
     witnesses: list[Membership] = []
@@ -188,6 +224,7 @@ def seed_inquiry(session: Session, size: Size, *, tag: str, password_hash: str) 
         session.add(testimony)
         testimonies.append(testimony)
     session.flush()
+    excerpts = []
     for n in range(size.excerpts):
         testimony = testimonies[n % len(testimonies)]
         excerpt = Excerpt(
@@ -198,6 +235,10 @@ def seed_inquiry(session: Session, size: Size, *, tag: str, password_hash: str) 
         )
         excerpt.themes = [themes[n % len(themes)]]
         session.add(excerpt)
+        excerpts.append(excerpt)
+    session.flush()
+    _seed_reflections(session, size, rng, rounds, participants, themes)
+    _seed_recommendations_and_ballot(session, size, rng, inquiry, participants, themes, excerpts)
 
     for n in range(size.pending_invitations):
         session.add(
@@ -213,6 +254,163 @@ def seed_inquiry(session: Session, size: Size, *, tag: str, password_hash: str) 
         )
     session.flush()
     return Seeded(inquiry, researcher, people[0], witness_users[0])
+
+
+def _seed_reflections(
+    session: Session,
+    size: Size,
+    rng: random.Random,
+    rounds: list[Round],
+    participants: list[Membership],
+    themes: list[Theme],
+) -> None:
+    """Shared reflections, spread over every prompt and participant in turn."""
+    now = utcnow()
+    slots = [
+        (round_, prompt, participant)
+        for round_ in rounds
+        for prompt in round_.prompts
+        for participant in participants
+    ]
+    for n, (round_, prompt, participant) in enumerate(slots[: size.reflections]):
+        reflection = Reflection(
+            inquiry_id=round_.inquiry_id,
+            round_id=round_.id,
+            prompt_id=prompt.id,
+            author_id=participant.id,
+            body="\n\n".join(rng.choice(SENTENCES) for _ in range(3)),
+            lens=Lens.PROFESSIONAL if n % 2 else Lens.PERSONAL,
+            status=ReflectionStatus.SHARED,
+            shared_at=now,
+        )
+        if n % 3 == 0:
+            reflection.themes = [themes[n % len(themes)]]
+        session.add(reflection)
+    session.flush()
+
+
+def _seed_recommendations_and_ballot(
+    session: Session,
+    size: Size,
+    rng: random.Random,
+    inquiry: Inquiry,
+    participants: list[Membership],
+    themes: list[Theme],
+    excerpts: list[Excerpt],
+) -> None:
+    """Recommendations with versions, support and evidence, and a closed ballot on which
+    every participant voted (papers as a closed ballot keeps them: no voter)."""
+    now = utcnow()
+    recommendations = []
+    for n in range(size.recommendations):
+        author = participants[n % len(participants)]
+        title = f"{RECOMMENDATION_TITLES[n % len(RECOMMENDATION_TITLES)]} ({n + 1})"
+        wording = {
+            "title": title,
+            "body": "Everyone who receives care at home has " + rng.choice(SENTENCES).lower(),
+            "for_individual": rng.choice(SENTENCES),
+            "for_system": "Teams share one plan and one record.",
+            "who_should_act": "The council and the home care providers",
+            "rationale": rng.choice(SENTENCES),
+        }
+        recommendation = Recommendation(
+            inquiry_id=inquiry.id,
+            author_id=author.id,
+            status=RecommendationStatus.FROZEN,
+            number=n + 1,
+            proposed_at=now,
+            frozen_at=now,
+            **wording,
+        )
+        recommendation.themes = [themes[n % len(themes)]]
+        recommendation.excerpts = [excerpts[(2 * n + k) % len(excerpts)] for k in range(2)]
+        session.add(recommendation)
+        recommendations.append(recommendation)
+    session.flush()
+    for n, recommendation in enumerate(recommendations):
+        session.add(
+            RecommendationVersion(
+                recommendation_id=recommendation.id,
+                revision=1,
+                change=VersionChange.CREATED,
+                changed_by_id=recommendation.author_id,
+                title=recommendation.title,
+                body=recommendation.body,
+                for_individual=recommendation.for_individual,
+                for_system=recommendation.for_system,
+                who_should_act=recommendation.who_should_act,
+                rationale=recommendation.rationale,
+            )
+        )
+        for k in range(1, 4):
+            supporter = participants[(n + k) % len(participants)]
+            if supporter.id != recommendation.author_id:
+                session.add(
+                    RecommendationSupport(
+                        recommendation_id=recommendation.id, member_id=supporter.id
+                    )
+                )
+
+    ballot = Ballot(
+        inquiry_id=inquiry.id,
+        status=BallotStatus.CLOSED,
+        opened_at=now - timedelta(days=7),
+        closed_at=now,
+        eligible_count=len(participants),
+        participant_count=len(participants),
+        pass_threshold_numerator=inquiry.pass_threshold_numerator or 2,
+        pass_threshold_denominator=inquiry.pass_threshold_denominator or 3,
+        quorum_percent=inquiry.quorum_percent or 50,
+        agreement_scale="five_point",
+    )
+    session.add(ballot)
+    session.flush()
+    session.add_all(
+        BallotItem(ballot_id=ballot.id, recommendation_id=r.id, position=n)
+        for n, r in enumerate(recommendations, start=1)
+    )
+    answers = list(Agreement)
+    certainties = list(Certainty)
+    support = dict.fromkeys((r.id for r in recommendations), 0)
+    counted = dict.fromkeys((r.id for r in recommendations), 0)
+    for participant in rng.sample(participants, len(participants)):
+        session.add(BallotParticipation(ballot_id=ballot.id, member_id=participant.id))
+        paper = BallotPaper(
+            ballot_id=ballot.id,
+            professional_role=participant.professional_role,
+            sector=participant.sector,
+        )
+        session.add(paper)
+        session.flush()
+        for recommendation in recommendations:
+            # Mostly agreement, so that some recommendations pass and some do not.
+            agreement = rng.choice(answers[:2] * 3 + answers)
+            abstained = agreement == Agreement.ABSTAIN
+            session.add(
+                Vote(
+                    paper_id=paper.id,
+                    recommendation_id=recommendation.id,
+                    agreement=agreement,
+                    certainty=None if abstained else rng.choice(certainties),
+                    dissent="I worry this needs more staff than we have."
+                    if agreement == Agreement.STRONGLY_DISAGREE
+                    else "",
+                )
+            )
+            if not abstained:
+                counted[recommendation.id] += 1
+                support[recommendation.id] += agreement.is_support
+    for recommendation in recommendations:
+        passed = passes(
+            support[recommendation.id],
+            counted[recommendation.id],
+            ballot.pass_threshold_numerator,
+            ballot.pass_threshold_denominator,
+        )
+        recommendation.status = (
+            RecommendationStatus.ADOPTED if passed else RecommendationStatus.NOT_ADOPTED
+        )
+    session.flush()
 
 
 def seed_many(session: Session, count: int, *, password_hash: str) -> None:
