@@ -55,6 +55,9 @@ class Config:
     SIGN_IN_FAILURES_PER_ACCOUNT = "5 per 15 minutes"
     RESET_LIMIT_PER_IP = "5 per 10 minutes"
     INVITATION_LIMIT_PER_USER = "60 per hour"
+    # Files attached to testimony, per person: generous for a witness adding photos of
+    # letters, low enough that nobody can fill the disk.
+    UPLOAD_LIMIT_PER_USER = "30 per hour"
 
     INVITATION_DAYS = 14
     PASSWORD_RESET_HOURS = 24

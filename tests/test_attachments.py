@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import add_member, error_messages, make_user, sign_in_as
+from conftest import add_member, error_messages, make_app, make_inquiry, make_user, sign_in_as
 from flask import render_template
 
 from inquiry import policy
@@ -731,3 +731,30 @@ def test_uploads_still_need_the_csrf_token_and_big_ones_are_refused_first(
     response = post_file(client, testimony, PNG, "rota.png", csrf_token=token)
     assert response.status_code == 302
     assert len(stored_files(upload_folder)) == 1
+
+
+def test_uploads_are_rate_limited_per_person(app, tmp_path):
+    limited = make_app(
+        RATELIMIT_ENABLED=True,
+        UPLOAD_LIMIT_PER_USER="2 per hour",
+        UPLOAD_FOLDER=str(tmp_path / "limited"),
+    )
+    with limited.app_context():
+        db.create_all()
+        researcher = make_user("rhiannon.researcher@example.org", researcher=True)
+        inquiry = make_inquiry(researcher)
+        witness = make_user("wendy.witness@example.org")
+        testimony = make_testimony(inquiry, add_member(inquiry, witness, Role.WITNESS))
+        client = sign_in_as(limited.test_client(), witness)
+        statuses = [
+            post_file(client, testimony, PNG, f"letter-{n}.png", "image/png").status_code
+            for n in range(2)
+        ]
+        refused = post_file(client, testimony, PNG, "letter-3.png", "image/png")
+        assert statuses == [302, 302]
+        assert refused.status_code == 429
+        assert page_of(refused).h1.get_text(strip=True) == "Too many attempts"
+        assert len(db.session.get(Testimony, testimony.id).attachments) == 2
+        # Another person is not held up by the witness's uploads.
+        sign_in_as(client, researcher)
+        assert post_file(client, testimony, PNG, "scan.png", "image/png").status_code == 302

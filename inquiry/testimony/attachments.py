@@ -31,11 +31,12 @@ from flask_wtf.file import FileRequired
 from .. import policy
 from ..audit.service import record
 from ..cohort.forms import GovFileField
-from ..extensions import csrf, db
+from ..extensions import csrf, db, limiter
 from ..forms.base import BaseForm
 from ..forms.fields import GovSubmitField
 from ..models import Inquiry, Testimony, TestimonyAttachment, User, utcnow
 from ..permissions import requires
+from ..security.rate_limits import config_limit, per_user
 from . import filetypes, storage
 
 log = logging.getLogger(__name__)
@@ -286,6 +287,7 @@ def _upload_page(
 
 @bp.route(URL, methods=["GET", "POST"])
 @requires(policy.can_attach_files)
+@limiter.limit(config_limit("UPLOAD_LIMIT_PER_USER"), key_func=per_user, methods=["POST"])
 @csrf.exempt  # checked below, once the size is known to be acceptable
 def upload(inquiry: Inquiry, testimony_id: int):
     testimony = _load_testimony(inquiry, testimony_id)
