@@ -109,6 +109,7 @@ def register_blueprints(app: Flask) -> None:
     from .notifications.views import bp as notifications_bp
     from .pages.errors import register_error_handlers
     from .pages.views import bp as pages_bp
+    from .personal_data.views import bp as personal_data_bp
     from .questions.views import bp as questions_bp
     from .recommendations.views import bp as recommendations_bp
     from .reflections.views import bp as reflections_bp
@@ -143,6 +144,7 @@ def register_blueprints(app: Flask) -> None:
         curation_bp,
         ballots_bp,
         results_bp,
+        personal_data_bp,
     ):
         app.register_blueprint(blueprint)
     register_error_handlers(app)

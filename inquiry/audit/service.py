@@ -19,6 +19,7 @@ ACTION_LABELS = {
     "user.password_reset_requested": "Password reset requested",
     "user.password_reset_link_created": "Password reset link created",
     "user.password_reset": "Password reset",
+    "user.data_downloaded": "Downloaded their data",
     "setup.link_created": "Set-up link created",
     "setup.completed": "First researcher account created",
     "inquiry.created": "Inquiry created",

@@ -1,0 +1,1 @@
+"""What the platform holds about a person: a download for them (their right of access)."""
