@@ -139,6 +139,93 @@ def seed(app, participants: int) -> Seeded:
         return Seeded(inquiry.id, round_.prompts[0].id, round_.id, cookies)
 
 
+def open_a_ballot(app, seeded: Seeded, recommendations: int) -> int:
+    """Frozen recommendations and an open ballot over them; returns the ballot's id."""
+    from inquiry.extensions import db
+    from inquiry.models import (
+        Ballot,
+        BallotItem,
+        Inquiry,
+        InquiryStatus,
+        Recommendation,
+        RecommendationStatus,
+        utcnow,
+    )
+
+    with app.app_context():
+        inquiry = db.session.get(Inquiry, seeded.inquiry_id)
+        inquiry.status = InquiryStatus.VOTING
+        ballot = Ballot(
+            inquiry_id=inquiry.id,
+            opened_at=utcnow(),
+            pass_threshold_numerator=2,
+            pass_threshold_denominator=3,
+            quorum_percent=50,
+            agreement_scale="five_point",
+        )
+        db.session.add(ballot)
+        for n in range(1, recommendations + 1):
+            recommendation = Recommendation(
+                inquiry_id=inquiry.id,
+                title=f"Recommendation {n}",
+                body="Everyone who gets care at home has one named person to call.",
+                status=RecommendationStatus.FROZEN,
+                number=n,
+            )
+            db.session.add(recommendation)
+            db.session.flush()
+            db.session.add(
+                BallotItem(ballot_id=ballot.id, recommendation_id=recommendation.id, position=n)
+            )
+        db.session.commit()
+        return ballot.id
+
+
+def ballot_form(page: str) -> dict[str, str]:
+    """The ballot page's voting form, every recommendation answered."""
+    soup = BeautifulSoup(page, "html.parser")
+    form = soup.find("form", action=lambda a: bool(a) and a.endswith("/ballot/vote"))
+    if form is None:
+        raise RuntimeError("the ballot page has no voting form")
+    data = {
+        tag["name"]: tag.get("value", "")
+        for tag in form.find_all("input", attrs={"type": "hidden"})
+        if tag.get("name")
+    }
+    for radio in form.find_all("input", attrs={"type": "radio"}):
+        if radio["name"].endswith("_agreement") and radio["value"] == "agree":
+            data[radio["name"]] = "agree"
+        if radio["name"].endswith("_certainty") and radio["value"] == "high":
+            data[radio["name"]] = "high"
+    button = form.find("button", attrs={"name": True})
+    if button is not None:
+        data[button["name"]] = button.get("value", "")
+    return data
+
+
+def stored_ballot_papers(app, ballot_id: int) -> tuple[int, int, int]:
+    """(papers, votes, people who took part) on the ballot."""
+    from inquiry.extensions import db
+    from inquiry.models import BallotPaper, BallotParticipation, Vote
+
+    with app.app_context():
+        papers = db.session.scalar(
+            select(func.count()).select_from(BallotPaper).where(BallotPaper.ballot_id == ballot_id)
+        )
+        votes = db.session.scalar(
+            select(func.count())
+            .select_from(Vote)
+            .join(BallotPaper, Vote.paper_id == BallotPaper.id)
+            .where(BallotPaper.ballot_id == ballot_id)
+        )
+        took_part = db.session.scalar(
+            select(func.count())
+            .select_from(BallotParticipation)
+            .where(BallotParticipation.ballot_id == ballot_id)
+        )
+        return papers, votes, took_part
+
+
 def stored_reflections(app, seeded: Seeded) -> int:
     from inquiry.extensions import db
     from inquiry.models import Reflection, ReflectionStatus
@@ -309,3 +396,27 @@ def reflections_at_once(database_url: str, participants: int = 50, workers: int 
             action,
         )
     return Outcome(participants, stored_reflections(app, seeded), failures, seconds)
+
+
+def ballots_at_once(
+    database_url: str, participants: int = 50, workers: int = 4, recommendations: int = 5
+) -> Outcome:
+    """50 participants send their ballot papers at the same moment. Stored counts as
+    one when the paper, its votes and the record that they took part are all there."""
+    app = app_for(database_url)
+    seeded = seed(app, participants)
+    ballot_id = open_a_ballot(app, seeded, recommendations)
+    with gunicorn(database_url, workers) as base_url:
+        failures, seconds = submit_all(
+            base_url,
+            seeded,
+            f"/inquiries/{seeded.inquiry_id}/ballot",
+            lambda html, n: ballot_form(html),
+            f"/inquiries/{seeded.inquiry_id}/ballot/vote",
+        )
+    papers, votes, took_part = stored_ballot_papers(app, ballot_id)
+    if votes != papers * recommendations:
+        failures.append(f"{votes} votes on {papers} papers of {recommendations} recommendations")
+    if took_part != papers:
+        failures.append(f"{took_part} people took part but there are {papers} papers")
+    return Outcome(participants, papers, failures, seconds)

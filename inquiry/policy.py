@@ -549,3 +549,25 @@ def can_see_small_groups(user: User, inquiry: Inquiry) -> bool:
     """Breakdowns with groups of fewer than three: researchers only (a group of one is
     never shown to anyone, as it would be one person's vote)."""
     return can_manage(user, inquiry)
+
+
+# Ballot (more)
+
+
+def can_see_ballot(user: User, inquiry: Inquiry) -> bool:
+    """The ballot page: participants (to vote), researchers (to run it) and observers
+    (its state and turnout). Nobody sees how anyone voted."""
+    return role_in(user, inquiry) in (Role.RESEARCHER, Role.PARTICIPANT, Role.OBSERVER)
+
+
+# Curation (more)
+
+
+def can_see_merge_answer(user: User, inquiry: Inquiry, approval: MergeApproval) -> bool:
+    """The author asked about a merge sees the question and their answer, once given."""
+    membership = membership_of(user, inquiry)
+    return (
+        membership is not None
+        and approval.member_id == membership.id
+        and approval.recommendation.inquiry_id == inquiry.id
+    )

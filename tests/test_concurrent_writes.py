@@ -10,7 +10,7 @@ from __future__ import annotations
 from conftest import make_app
 from sqlalchemy.engine import make_url
 
-from benchmarks.concurrency import reflections_at_once
+from benchmarks.concurrency import ballots_at_once, reflections_at_once
 
 PARTICIPANTS = 50
 
@@ -25,6 +25,13 @@ def _database_url(request, tmp_path) -> str:
 
 def test_fifty_participants_share_reflections_at_the_same_moment(request, tmp_path):
     outcome = reflections_at_once(_database_url(request, tmp_path), PARTICIPANTS, workers=4)
+    assert outcome.failures == []
+    assert outcome.stored == PARTICIPANTS
+    assert outcome.lost == 0
+
+
+def test_fifty_participants_vote_at_the_same_moment(request, tmp_path):
+    outcome = ballots_at_once(_database_url(request, tmp_path), PARTICIPANTS, workers=4)
     assert outcome.failures == []
     assert outcome.stored == PARTICIPANTS
     assert outcome.lost == 0

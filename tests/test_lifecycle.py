@@ -6,16 +6,19 @@ from datetime import date, timedelta
 
 import pytest
 from conftest import add_member, make_inquiry, make_user, sign_in_as
+from recommendation_factories import make_ballot, make_recommendation
 from sqlalchemy import select
 
 from inquiry.extensions import db
 from inquiry.inquiries import lifecycle
 from inquiry.models import (
     AuditEvent,
+    BallotStatus,
     ConsentAudience,
     ConsentText,
     InquiryStatus,
     MembershipStatus,
+    RecommendationStatus,
     Role,
     Round,
     RoundKind,
@@ -161,8 +164,13 @@ def test_sessions_start_once_a_participant_has_joined(inquiry):
     assert lifecycle.blockers(db.session, inquiry, S.IN_SESSION) == []
 
 
+def going_to_the_vote(inquiry):
+    return make_recommendation(inquiry, None, status=RecommendationStatus.FROZEN, number=1)
+
+
 def test_voting_needs_a_session_held_on_or_before_today(inquiry):
     set_stage(inquiry, S.IN_SESSION)
+    going_to_the_vote(inquiry)
     add_round(inquiry, held_on=None, position=1)
     add_round(inquiry, held_on=lifecycle.today() + timedelta(days=1), position=2)
     assert lifecycle.blockers(db.session, inquiry, S.VOTING) == ["No session has been held yet"]
@@ -170,9 +178,25 @@ def test_voting_needs_a_session_held_on_or_before_today(inquiry):
     assert lifecycle.blockers(db.session, inquiry, S.VOTING) == []
 
 
-def test_reporting_has_no_check_yet(inquiry):
+def test_voting_needs_a_recommendation_going_to_the_vote(inquiry):
+    set_stage(inquiry, S.IN_SESSION)
+    add_round(inquiry, held_on=lifecycle.today())
+    make_recommendation(inquiry, None, status=RecommendationStatus.PROPOSED)
+    assert lifecycle.blockers(db.session, inquiry, S.VOTING) == [
+        "No recommendation is going to the vote yet"
+    ]
+    going_to_the_vote(inquiry)
+    assert lifecycle.blockers(db.session, inquiry, S.VOTING) == []
+
+
+def test_reporting_needs_a_closed_ballot_and_none_open(inquiry):
     set_stage(inquiry, S.VOTING)
+    recommendation = going_to_the_vote(inquiry)
+    assert lifecycle.blockers(db.session, inquiry, S.REPORTING) == ["No ballot has closed yet"]
+    make_ballot(inquiry, [recommendation], status=BallotStatus.CLOSED)
     assert lifecycle.blockers(db.session, inquiry, S.REPORTING) == []
+    make_ballot(inquiry, [recommendation], status=BallotStatus.OPEN)
+    assert lifecycle.blockers(db.session, inquiry, S.REPORTING) == ["A ballot is still open"]
 
 
 def test_publishing_is_refused_until_there_is_a_report(inquiry):
@@ -215,6 +239,7 @@ def test_stages_move_forward_one_at_a_time(inquiry, current, target, reason):
 
 def test_a_feature_can_add_its_own_guard(inquiry):
     set_stage(inquiry, S.VOTING)
+    make_ballot(inquiry, [going_to_the_vote(inquiry)], status=BallotStatus.CLOSED)
 
     @lifecycle.register_guard(S.VOTING, S.REPORTING)
     def ballot_closed(session, checked):
@@ -287,6 +312,8 @@ def test_the_whole_journey(inquiry, researcher):
     add_round(inquiry, held_on=lifecycle.today() - timedelta(days=7))
     add_consent_text(inquiry)
     add_participant(inquiry)
+    # Voting needs a recommendation going to the vote; reporting, a closed ballot.
+    make_ballot(inquiry, [going_to_the_vote(inquiry)], status=BallotStatus.CLOSED)
     lifecycle.register_guard(
         S.REPORTING,
         S.PUBLISHED,

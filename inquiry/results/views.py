@@ -1,7 +1,85 @@
-"""Pages for results."""
+"""Pages for results: the latest closed ballot's results, any earlier closed ballot's,
+and a CSV download of the aggregate figures. Nothing of an open ballot is shown."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, abort, current_app, render_template, url_for
+from flask_login import current_user
+
+from .. import policy
+from ..exports import csv_response
+from ..extensions import db
+from ..models import Ballot, Inquiry
+from ..permissions import requires
+from . import services
+from .matrix import NEXT_STEPS, ZONE_MEANINGS, Zone, matrix_svg
 
 bp = Blueprint("results", __name__)
+
+
+def _ballot_page_url(inquiry: Inquiry) -> str | None:
+    """The ballot page, where there is one to link to."""
+    if "ballots.index" not in current_app.view_functions:
+        return None
+    return url_for("ballots.index", inquiry_id=inquiry.id)
+
+
+def _load(inquiry: Inquiry, ballot_id: int) -> Ballot:
+    """A closed ballot of this inquiry; 404 for an open one or another inquiry's."""
+    ballot = services.closed_ballot(db.session, inquiry, ballot_id)
+    if ballot is None:
+        abort(404)
+    return ballot
+
+
+def _render(inquiry: Inquiry, ballot: Ballot, *, latest: bool, others: list[Ballot]):
+    results = services.ballot_results(
+        db.session, ballot, small_groups=policy.can_see_small_groups(current_user, inquiry)
+    )
+    return render_template(
+        "results/show.html",
+        inquiry=inquiry,
+        ballot=ballot,
+        results=results,
+        latest=latest,
+        others=others,
+        ballot_open=services.is_ballot_open(db.session, inquiry),
+        ballot_page_url=_ballot_page_url(inquiry),
+        matrix=matrix_svg(results.matrix_points, id_prefix=f"matrix-{ballot.id}"),
+        zones=[(zone, NEXT_STEPS[zone], ZONE_MEANINGS[zone]) for zone in Zone],
+    )
+
+
+@bp.route("/inquiries/<int:inquiry_id>/results")
+@requires(policy.can_see_results)
+def index(inquiry: Inquiry):
+    ballots = services.closed_ballots(db.session, inquiry)
+    if not ballots:
+        return render_template(
+            "results/index.html",
+            inquiry=inquiry,
+            ballot_open=services.is_ballot_open(db.session, inquiry),
+            ballot_page_url=_ballot_page_url(inquiry),
+        )
+    return _render(inquiry, ballots[0], latest=True, others=ballots[1:])
+
+
+@bp.route("/inquiries/<int:inquiry_id>/ballots/<int:ballot_id>/results")
+@requires(policy.can_see_results)
+def ballot(inquiry: Inquiry, ballot_id: int):
+    ballot = _load(inquiry, ballot_id)
+    ballots = services.closed_ballots(db.session, inquiry)
+    latest = ballots[0].id == ballot.id
+    return _render(inquiry, ballot, latest=latest, others=[b for b in ballots if b.id != ballot.id])
+
+
+@bp.route("/inquiries/<int:inquiry_id>/ballots/<int:ballot_id>/results.csv")
+@requires(policy.can_see_results)
+def download(inquiry: Inquiry, ballot_id: int):
+    ballot = _load(inquiry, ballot_id)
+    results = services.ballot_results(
+        db.session, ballot, small_groups=policy.can_see_small_groups(current_user, inquiry)
+    )
+    return csv_response(
+        services.csv_filename(inquiry, ballot), services.CSV_HEADER, services.csv_rows(results)
+    )

@@ -1,0 +1,415 @@
+"""A closed ballot's results, loaded from the database with a fixed number of queries.
+
+Only closed ballots have results: while a ballot is open nobody, researchers
+included, sees any count of its votes (``ResultsNotAvailable``). After closing, the
+papers hold no voter, only the participant group attributes the breakdowns use, and
+the counting here reads them only in aggregate (GROUP BY), never paper by paper.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..models import (
+    Agreement,
+    AgreementScale,
+    Ballot,
+    BallotPaper,
+    BallotStatus,
+    Certainty,
+    Inquiry,
+    Recommendation,
+    Vote,
+)
+from . import rules, tally
+from .matrix import MatrixPoint, Zone, zone_for
+
+
+class ResultsNotAvailable(Exception):
+    """Asked for the results of a ballot that has not closed."""
+
+    def __init__(self, message: str = "Results are shown when the ballot closes.") -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class RecommendationResult:
+    """One recommendation's results in one ballot."""
+
+    recommendation: Recommendation
+    position: int
+    tally: tally.Tally
+    # Whether it passed: the pass rule met and the ballot quorate.
+    passed: bool
+    consensus: tally.Consensus
+    by_role: list[tally.GroupResult]
+    by_sector: list[tally.GroupResult]
+    zone: Zone | None
+    # Anonymous dissent and minority views, in alphabetical order.
+    dissent: list[str] = field(default_factory=list)
+
+    @property
+    def reference(self) -> str:
+        return self.recommendation.reference or f"R{self.position}"
+
+    @property
+    def title(self) -> str:
+        return self.recommendation.title
+
+    @property
+    def anchor(self) -> str:
+        """The id of the recommendation's section on the results page."""
+        return f"result-{self.reference.lower()}"
+
+
+@dataclass
+class BallotResults:
+    """Everything the results pages, the CSV download and the report show about a
+    closed ballot. Group figures are already hidden as the viewer requires
+    (``small_groups``)."""
+
+    ballot: Ballot
+    small_groups: bool
+    eligible: int
+    participants: int
+    quorum_met: bool
+    voting_rule: str
+    quorum_rule: str
+    recommendations: list[RecommendationResult]
+
+    @property
+    def turnout_percent(self) -> int | None:
+        return tally.percent(self.participants, self.eligible)
+
+    @property
+    def passed(self) -> list[RecommendationResult]:
+        return [result for result in self.recommendations if result.passed]
+
+    @property
+    def matrix_points(self) -> list[MatrixPoint]:
+        """The recommendations that have a zone, for ``matrix_svg``."""
+        return [
+            MatrixPoint(result.reference, result.tally.share, result.tally.certainty_score)
+            for result in self.recommendations
+            if result.zone is not None
+        ]
+
+
+# Finding ballots ----------------------------------------------------------------------
+
+
+def closed_ballots(session: Session, inquiry: Inquiry) -> list[Ballot]:
+    """The inquiry's closed ballots, the most recently closed first."""
+    return list(
+        session.scalars(
+            select(Ballot)
+            .where(Ballot.inquiry_id == inquiry.id, Ballot.status == BallotStatus.CLOSED)
+            .order_by(Ballot.closed_at.desc(), Ballot.id.desc())
+        )
+    )
+
+
+def latest_closed_ballot(session: Session, inquiry: Inquiry) -> Ballot | None:
+    """The ballot whose results count now: the one closed last, if any."""
+    return session.scalars(
+        select(Ballot)
+        .where(Ballot.inquiry_id == inquiry.id, Ballot.status == BallotStatus.CLOSED)
+        .order_by(Ballot.closed_at.desc(), Ballot.id.desc())
+        .limit(1)
+    ).first()
+
+
+def closed_ballot(session: Session, inquiry: Inquiry, ballot_id: int) -> Ballot | None:
+    """The inquiry's ballot with this id, only once it has closed."""
+    ballot = session.get(Ballot, ballot_id)
+    if ballot is None or ballot.inquiry_id != inquiry.id or ballot.status != BallotStatus.CLOSED:
+        return None
+    return ballot
+
+
+def is_ballot_open(session: Session, inquiry: Inquiry) -> bool:
+    return (
+        session.scalar(
+            select(func.count(Ballot.id)).where(
+                Ballot.inquiry_id == inquiry.id, Ballot.status == BallotStatus.OPEN
+            )
+        )
+        or 0
+    ) > 0
+
+
+# The rule in words ------------------------------------------------------------------
+
+
+def _rule_words(ballot: Ballot) -> tuple[str, str]:
+    """The voting rule and the quorum in words, as they were when the ballot opened.
+
+    The wording lives on Inquiry; an unsaved Inquiry holding the ballot's snapshot
+    gives the same sentences for the ballot's own values."""
+    snapshot = Inquiry(
+        pass_threshold_numerator=ballot.pass_threshold_numerator,
+        pass_threshold_denominator=ballot.pass_threshold_denominator,
+        quorum_percent=ballot.quorum_percent,
+        agreement_scale=AgreementScale(ballot.agreement_scale),
+    )
+    return snapshot.voting_rule, snapshot.quorum_rule
+
+
+# Counting ---------------------------------------------------------------------------
+
+# counts[recommendation][group key][answer] = votes
+Counts = dict[int, dict[str, dict[Agreement, int]]]
+CertaintyCounts = dict[int, dict[str, dict[Certainty, int]]]
+
+
+def _aggregate(session: Session, ballot: Ballot):
+    """Votes counted in one GROUP BY query, by recommendation, answer, certainty and
+    the two group attributes."""
+    return session.execute(
+        select(
+            Vote.recommendation_id,
+            Vote.agreement,
+            Vote.certainty,
+            BallotPaper.professional_role,
+            BallotPaper.sector,
+            func.count(Vote.id),
+        )
+        .join(BallotPaper, Vote.paper_id == BallotPaper.id)
+        .where(BallotPaper.ballot_id == ballot.id)
+        .group_by(
+            Vote.recommendation_id,
+            Vote.agreement,
+            Vote.certainty,
+            BallotPaper.professional_role,
+            BallotPaper.sector,
+        )
+    ).all()
+
+
+def _dissent(session: Session, ballot: Ballot) -> dict[int, list[str]]:
+    """Dissent texts by recommendation, alphabetically (never in the order written)."""
+    texts: dict[int, list[str]] = defaultdict(list)
+    rows = session.execute(
+        select(Vote.recommendation_id, Vote.dissent)
+        .join(BallotPaper, Vote.paper_id == BallotPaper.id)
+        .where(BallotPaper.ballot_id == ballot.id, Vote.dissent != "")
+    )
+    for recommendation_id, text in rows:
+        if text and text.strip():
+            texts[recommendation_id].append(text.strip())
+    return {key: sorted(values, key=lambda t: (t.casefold(), t)) for key, values in texts.items()}
+
+
+def ballot_results(session: Session, ballot: Ballot, *, small_groups: bool) -> BallotResults:
+    """The results of a closed ballot. ``small_groups``: whether the viewer may see
+    groups of two (``policy.can_see_small_groups``); a group of one is never shown.
+
+    Raises ResultsNotAvailable for a ballot that is still open.
+    """
+    if ballot.status != BallotStatus.CLOSED:
+        raise ResultsNotAvailable()
+    roles = tally.role_labels()
+    sectors = tally.sector_labels()
+    by_role: Counts = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
+    by_sector: Counts = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
+    certainty_by_role: CertaintyCounts = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
+    certainty_by_sector: CertaintyCounts = defaultdict(
+        lambda: defaultdict(lambda: defaultdict(int))
+    )
+    for recommendation_id, agreement, certainty, role, sector, count in _aggregate(session, ballot):
+        agreement = Agreement(agreement)
+        role_key = tally.group_key(role, roles)
+        sector_key = tally.group_key(sector, sectors)
+        by_role[recommendation_id][role_key][agreement] += count
+        by_sector[recommendation_id][sector_key][agreement] += count
+        if agreement is not Agreement.ABSTAIN and certainty is not None:
+            certainty = Certainty(certainty)
+            certainty_by_role[recommendation_id][role_key][certainty] += count
+            certainty_by_sector[recommendation_id][sector_key][certainty] += count
+    dissent = _dissent(session, ballot)
+
+    eligible = ballot.eligible_count or 0
+    participants = ballot.participant_count or 0
+    quorate = rules.quorum_met(participants, eligible, ballot.quorum_percent)
+    rule = {
+        "scale": ballot.agreement_scale,
+        "numerator": ballot.pass_threshold_numerator,
+        "denominator": ballot.pass_threshold_denominator,
+    }
+    results = []
+    for item in ballot.items:
+        rid = item.recommendation_id
+        role_counts = by_role.get(rid, {})
+        overall = tally.tally(
+            tally.merge_counts(role_counts.values()),
+            _merge_certainty(certainty_by_role.get(rid, {}).values()),
+            **rule,
+        )
+        agreement = tally.consensus(tally.support_counts(role_counts))
+        results.append(
+            RecommendationResult(
+                recommendation=item.recommendation,
+                position=item.position,
+                tally=overall,
+                passed=quorate and overall.passed,
+                consensus=agreement,
+                by_role=tally.breakdown(
+                    role_counts,
+                    certainty_by_role.get(rid, {}),
+                    labels=roles,
+                    small_groups=small_groups,
+                    estimates=agreement.groups,
+                    **rule,
+                ),
+                by_sector=tally.breakdown(
+                    by_sector.get(rid, {}),
+                    certainty_by_sector.get(rid, {}),
+                    labels=sectors,
+                    small_groups=small_groups,
+                    **rule,
+                ),
+                zone=zone_for(overall.share, overall.certainty_score),
+                dissent=dissent.get(rid, []),
+            )
+        )
+    voting_rule, quorum_rule = _rule_words(ballot)
+    return BallotResults(
+        ballot=ballot,
+        small_groups=small_groups,
+        eligible=eligible,
+        participants=participants,
+        quorum_met=quorate,
+        voting_rule=voting_rule,
+        quorum_rule=quorum_rule,
+        recommendations=results,
+    )
+
+
+def _merge_certainty(parts) -> dict[Certainty, int]:
+    total: dict[Certainty, int] = defaultdict(int)
+    for counts in parts:
+        for level, n in counts.items():
+            total[level] += n
+    return dict(total)
+
+
+def results_for_report(session: Session, inquiry: Inquiry) -> BallotResults | None:
+    """The results the report publishes: those of the latest closed ballot, with
+    groups smaller than three hidden (the report is read beyond the researchers),
+    or None when no ballot has closed. ``matrix_svg(results.matrix_points)`` draws
+    the matrix; ``results.quorum_met`` False means nothing passed."""
+    ballot = latest_closed_ballot(session, inquiry)
+    if ballot is None:
+        return None
+    return ballot_results(session, ballot, small_groups=False)
+
+
+# The CSV download ---------------------------------------------------------------------
+
+CSV_HEADER = (
+    "Recommendation",
+    "Title",
+    "Breakdown",
+    "Group",
+    "Measure",
+    "Value",
+    "Percentage",
+)
+DIMENSIONS = (("Professional role", "by_role"), ("Sector", "by_sector"))
+
+
+def _tally_rows(reference: str, title: str, breakdown: str, group: str, counts: tally.Tally):
+    for answer in counts.answers:
+        yield (reference, title, breakdown, group, answer.label, answer.count, answer.percent)
+    yield (reference, title, breakdown, group, "Abstain", counts.abstentions, None)
+    yield (
+        reference,
+        title,
+        breakdown,
+        group,
+        "Support (votes that agree)",
+        counts.support,
+        counts.support_percent,
+    )
+
+
+def csv_rows(results: BallotResults) -> list[tuple]:
+    """Aggregate rows for the CSV download, with the viewer's group suppression.
+
+    Percentages are of the votes that are not abstentions. No dissent text is
+    included, so nothing written can be tied to a group.
+    """
+    ballot_rows = [
+        ("", "", "Ballot", "", "Eligible participants", results.eligible, None),
+        (
+            "",
+            "",
+            "Ballot",
+            "",
+            "Took part",
+            results.participants,
+            results.turnout_percent,
+        ),
+        ("", "", "Ballot", "", "Quorum reached", results.quorum_met, None),
+    ]
+    rows = list(ballot_rows)
+    for result in results.recommendations:
+        ref, title, counts = result.reference, result.title, result.tally
+        rows.extend(_tally_rows(ref, title, "All votes", "All voters", counts))
+        rows.append((ref, title, "All votes", "All voters", "Passed", result.passed, None))
+        rows.append(
+            (
+                ref,
+                title,
+                "All votes",
+                "All voters",
+                "Consensus across professional roles",
+                None if result.consensus.value is None else round(result.consensus.value, 3),
+                result.consensus.percent,
+            )
+        )
+        for level in counts.certainty:
+            measure = f"Certainty: {level.label.lower()}"
+            rows.append(
+                (ref, title, "All votes", "All voters", measure, level.count, level.percent)
+            )
+        rows.append(
+            (
+                ref,
+                title,
+                "All votes",
+                "All voters",
+                "Mean certainty",
+                None,
+                counts.certainty_percent,
+            )
+        )
+        rows.append(
+            (
+                ref,
+                title,
+                "All votes",
+                "All voters",
+                "Zone",
+                f"{result.zone.label}: {result.zone.next_step.lower()}" if result.zone else None,
+                None,
+            )
+        )
+        for dimension, attribute in DIMENSIONS:
+            for group in getattr(result, attribute):
+                if not group.shown:
+                    rows.append((ref, title, dimension, group.label, "Votes", group.note, None))
+                    continue
+                rows.append((ref, title, dimension, group.label, "Votes", group.tally.votes, None))
+                rows.extend(_tally_rows(ref, title, dimension, group.label, group.tally))
+    return rows
+
+
+def csv_filename(inquiry: Inquiry, ballot: Ballot) -> str:
+    closed = ballot.closed_at.date().isoformat() if ballot.closed_at else str(ballot.id)
+    return f"{inquiry.title} ballot results {closed}"

@@ -1,0 +1,603 @@
+"""Results pages, the CSV download and the results services, over closed ballots made
+directly in the database."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+import pytest
+from conftest import add_member, counting_queries, make_inquiry, make_user, sign_in_as
+from recommendation_factories import add_closed_paper, make_ballot, make_recommendation
+
+from inquiry.extensions import db
+from inquiry.models import (
+    Agreement,
+    AgreementScale,
+    Ballot,
+    BallotStatus,
+    Certainty,
+    Inquiry,
+    Recommendation,
+    RecommendationStatus,
+    Role,
+    User,
+    utcnow,
+)
+from inquiry.results import services
+from inquiry.results.matrix import Zone
+
+SA, A, N, D, SD, AB = (
+    Agreement.STRONGLY_AGREE,
+    Agreement.AGREE,
+    Agreement.NEITHER,
+    Agreement.DISAGREE,
+    Agreement.STRONGLY_DISAGREE,
+    Agreement.ABSTAIN,
+)
+LOW, MEDIUM, HIGH = Certainty.LOW, Certainty.MEDIUM, Certainty.HIGH
+# A dash for screen readers to skip, then why there is no figure.
+NO_VOTES = "\N{EN DASH}no votes counted"
+
+
+@dataclass
+class Cohort:
+    inquiry: Inquiry
+    researcher: User
+    participant: User
+    observer: User
+    witness: User
+    commissioner: User
+
+
+@pytest.fixture
+def cohort(app) -> Cohort:
+    researcher = make_user("rosa.researcher@example.org", researcher=True)
+    inquiry = make_inquiry(researcher)
+    people = {}
+    for role in (Role.PARTICIPANT, Role.OBSERVER, Role.WITNESS, Role.COMMISSIONER):
+        people[role.value] = make_user(f"{role.value}.person@example.org")
+        add_member(inquiry, people[role.value], role)
+    return Cohort(inquiry=inquiry, researcher=researcher, **people)
+
+
+def recommendations(inquiry: Inquiry, titles: list[str]) -> list[Recommendation]:
+    return [
+        make_recommendation(
+            inquiry, None, title=title, status=RecommendationStatus.FROZEN, number=number
+        )
+        for number, title in enumerate(titles, start=1)
+    ]
+
+
+def closed(ballot: Ballot, *, eligible: int, participants: int) -> Ballot:
+    ballot.status = BallotStatus.CLOSED
+    ballot.closed_at = utcnow()
+    ballot.eligible_count = eligible
+    ballot.participant_count = participants
+    db.session.commit()
+    return ballot
+
+
+def care_ballot(inquiry: Inquiry) -> tuple[Ballot, list[Recommendation]]:
+    """Nine voters: five nurses (NHS), two care workers and a social worker
+    (independent care and local authority) and one who gave no role.
+
+    R1 "A named person to call": 7 agree of 8 counted, 1 abstains. Passes.
+    R2 "Visits long enough to talk": 5 of 9 agree (nurses only). Does not pass.
+    """
+    r1, r2 = recommendations(inquiry, ["A named person to call", "Visits long enough to talk"])
+    ballot = make_ballot(inquiry, [r1, r2])
+    for _ in range(4):
+        add_closed_paper(
+            ballot, {r1: (SA, HIGH), r2: (A, MEDIUM)}, professional_role="nurse", sector="nhs"
+        )
+    add_closed_paper(
+        ballot,
+        {r1: (A, MEDIUM), r2: (SA, HIGH)},
+        professional_role="nurse",
+        sector="nhs",
+        dissent={r2: "Zebra crossings aside, visits must not be rushed."},
+    )
+    add_closed_paper(
+        ballot,
+        {r1: (A, HIGH), r2: (D, LOW)},
+        professional_role="care_worker",
+        sector="independent_care",
+        dissent={r2: "Agencies cannot staff longer visits without more money."},
+    )
+    add_closed_paper(
+        ballot,
+        {r1: (A, LOW), r2: (SD, LOW)},
+        professional_role="care_worker",
+        sector="independent_care",
+    )
+    add_closed_paper(
+        ballot,
+        {r1: (D, LOW), r2: (N, MEDIUM)},
+        professional_role="social_worker",
+        sector="local_authority",
+        dissent={r1: "<b>One person</b> cannot cover every shift."},
+    )
+    add_closed_paper(ballot, {r1: (AB, None), r2: (D, LOW)})
+    closed(ballot, eligible=12, participants=9)
+    return ballot, [r1, r2]
+
+
+def results_url(inquiry: Inquiry, ballot: Ballot | None = None, suffix: str = "") -> str:
+    if ballot is None:
+        return f"/inquiries/{inquiry.id}/results"
+    return f"/inquiries/{inquiry.id}/ballots/{ballot.id}/results{suffix}"
+
+
+def row_texts(page, table_id_or_caption: str) -> list[list[str]]:
+    for table in page.select("table"):
+        caption = table.find("caption")
+        if table.get("id") == table_id_or_caption or (
+            caption and " ".join(caption.get_text().split()) == table_id_or_caption
+        ):
+            return [
+                [" ".join(cell.get_text().split()) for cell in row.find_all(["th", "td"])]
+                for row in table.select("tbody tr")
+            ]
+    raise AssertionError(f"no table {table_id_or_caption!r}")
+
+
+def read_csv(response) -> list[list[str]]:
+    text = response.get_data(as_text=True)
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
+
+
+# Before any ballot closes ------------------------------------------------------------
+
+
+def test_no_results_before_a_ballot_closes(client_request, cohort):
+    page = client_request.login(cohort.participant).get(results_url(cohort.inquiry))
+    assert "Results will be shown here when the ballot closes." in page.text
+    assert "No ballot has closed yet." in page.text
+
+
+def test_an_open_ballot_shows_no_numbers_anywhere(client, client_request, cohort):
+    inquiry = cohort.inquiry
+    (r1,) = recommendations(inquiry, ["A named person to call"])
+    ballot = make_ballot(inquiry, [r1])
+    for _ in range(3):
+        add_closed_paper(ballot, {r1: (SA, HIGH)}, professional_role="nurse")
+    for user in (cohort.researcher, cohort.participant, cohort.observer):
+        page = client_request.login(user).get(results_url(inquiry))
+        assert "Results will be shown here when the ballot closes." in page.text
+        assert "A ballot is open now." in page.text
+        assert "%" not in page.select_one("main").text
+        assert page.find("table") is None
+        sign_in_as(client, user)
+        assert client.get(results_url(inquiry, ballot)).status_code == 404
+        assert client.get(results_url(inquiry, ballot, ".csv")).status_code == 404
+    with pytest.raises(services.ResultsNotAvailable):
+        services.ballot_results(db.session, ballot, small_groups=True)
+
+
+# The results page ----------------------------------------------------------------------
+
+
+def test_results_page_summary(client_request, cohort):
+    care_ballot(cohort.inquiry)
+    page = client_request.login(cohort.participant).get(results_url(cohort.inquiry))
+    assert page.h1.text.strip() == "Results"
+    quorum = " ".join(page.select_one("#quorum").text.split())
+    assert "9 of 12 eligible participants voted (75%). The quorum was reached." in quorum
+    assert "1 of 2 recommendations passed." in quorum
+    rule = page.select_one("#voting-rule").text
+    assert "at least two thirds of the votes that are not abstentions" in rule
+    assert "at least 50% of eligible participants vote" in rule
+    # R1: 7 of 8 counted agree = 87.5% -> 88%. Consensus over four role groups:
+    # nurses 5/5 -> 5.5/6, care workers 2/2 -> 2.5/3, social worker 0/1 -> 0.5/2,
+    # not given: abstained, left out. Geometric mean of 0.916667, 0.833333, 0.25 =
+    # cube root of 0.190972 = 0.5758 -> 58%.
+    # R2: 5 of 9 agree = 55.6% -> 56%. Nurses 5/5 -> 5.5/6; care workers 0/2 -> 0.5/3;
+    # social worker 0/1 -> 0.25; not given 0/1 -> 0.25. Product 0.009549, fourth
+    # root 0.3126 -> 31%.
+    assert row_texts(page, "summary") == [
+        ["R1: A named person to call", "88%", "58%", "Passed", "1", "Simple"],
+        ["R2: Visits long enough to talk", "56%", "31%", "Not passed", "0", "Complex"],
+    ]
+
+
+def test_each_recommendation_in_detail(client_request, cohort):
+    care_ballot(cohort.inquiry)
+    page = client_request.login(cohort.observer).get(results_url(cohort.inquiry))
+    section = page.select_one("#result-r1")
+    assert section.text.strip() == "R1: A named person to call"
+    assert row_texts(page, "How people voted on R1") == [
+        ["Strongly agree", "4", "50%"],
+        ["Agree", "3", "38%"],
+        ["Neither agree nor disagree", "0", "0%"],
+        ["Disagree", "1", "13%"],
+        ["Strongly disagree", "0", "0%"],
+        ["Abstain", "1", "Not counted for or against"],
+    ]
+    # Certainty of the 8 votes that are not abstentions: 2 low, 1 medium, 5 high.
+    assert row_texts(page, "How certain voters were that R1 would work") == [
+        ["Low", "2", "25%"],
+        ["Medium", "1", "13%"],
+        ["High", "5", "63%"],
+    ]
+    # Mean certainty (0 + 0 + 0.5 + 5) / 8 = 0.6875 -> 69%; agreement 7/8 = 0.875;
+    # distance ((1 - 0.875) + (1 - 0.6875)) / 2 = 0.21875, under 0.25: simple.
+    # R2: agreement 5/9, certainty (5 x 0.5 + 1) / 9 = 0.3889; distance
+    # (0.4444 + 0.6111) / 2 = 0.5278: complex.
+    assert row_texts(page, "matrix-table") == [
+        ["R1", "88%", "69%", "Simple", "Implement"],
+        ["R2", "56%", "39%", "Complex", "Test quickly as a 100-day challenge"],
+    ]
+    assert "Shows whether support comes from every group, not only one." in page.text
+    assert page.select_one("svg[role=img]") is not None
+
+
+def test_dissent_is_anonymous_alphabetical_and_escaped(client, cohort):
+    care_ballot(cohort.inquiry)
+    sign_in_as(client, cohort.participant)
+    html = client.get(results_url(cohort.inquiry)).get_data(as_text=True)
+    assert "&lt;b&gt;One person&lt;/b&gt; cannot cover every shift." in html
+    assert "<b>One person</b>" not in html
+    first = html.index("Agencies cannot staff longer visits")
+    second = html.index("Zebra crossings aside")
+    assert first < second  # alphabetical, not the order they were written in
+
+
+def test_inquorate_ballot_passes_nothing(client_request, cohort):
+    inquiry = cohort.inquiry
+    (r1,) = recommendations(inquiry, ["A named person to call"])
+    ballot = make_ballot(inquiry, [r1])
+    for _ in range(4):
+        add_closed_paper(ballot, {r1: (SA, HIGH)})
+    closed(ballot, eligible=10, participants=4)
+    page = client_request.login(cohort.researcher).get(results_url(inquiry))
+    assert "The quorum was not reached: 4 of 10 eligible participants voted." in page.text
+    assert row_texts(page, "summary")[0][3] == "Not passed: quorum not reached"
+    results = services.ballot_results(db.session, ballot, small_groups=False)
+    assert not results.quorum_met
+    assert results.recommendations[0].tally.passed  # the votes alone would pass
+    assert not results.recommendations[0].passed
+    assert results.passed == []
+
+
+def test_the_rule_shown_is_the_ballots_not_the_current_setting(client_request, cohort):
+    care_ballot(cohort.inquiry)
+    cohort.inquiry.pass_threshold_numerator = 3
+    cohort.inquiry.pass_threshold_denominator = 4
+    cohort.inquiry.quorum_percent = 80
+    db.session.commit()
+    page = client_request.login(cohort.participant).get(results_url(cohort.inquiry))
+    rule = page.select_one("#voting-rule").text
+    assert "at least two thirds" in rule and "three quarters" not in rule
+    assert "at least 50% of eligible participants" in rule
+    assert "The quorum was reached." in page.text
+
+
+def test_a_title_with_markup_is_escaped_and_kept_out_of_the_chart(client, cohort):
+    inquiry = cohort.inquiry
+    (r1,) = recommendations(inquiry, ['<script>alert("care")</script>'])
+    ballot = make_ballot(inquiry, [r1])
+    add_closed_paper(ballot, {r1: (A, HIGH)})
+    closed(ballot, eligible=1, participants=1)
+    sign_in_as(client, cohort.participant)
+    html = client.get(results_url(inquiry)).get_data(as_text=True)
+    assert '<script>alert("care")</script>' not in html
+    assert "&lt;script&gt;alert(&#34;care&#34;)&lt;/script&gt;" in html
+    chart = html[html.index("<svg") : html.index("</svg>")]
+    assert "alert" not in chart
+
+
+def test_three_point_ballot(client_request, cohort):
+    inquiry = cohort.inquiry
+    inquiry.agreement_scale = AgreementScale.THREE_POINT
+    db.session.commit()
+    (r1,) = recommendations(inquiry, ["Hospital discharge with a plan"])
+    ballot = make_ballot(inquiry, [r1])
+    for answer in (A, A, N):
+        add_closed_paper(ballot, {r1: (answer, MEDIUM)})
+    closed(ballot, eligible=3, participants=3)
+    page = client_request.login(cohort.participant).get(results_url(inquiry))
+    assert [row[0] for row in row_texts(page, "How people voted on R1")] == [
+        "Agree",
+        "Neither agree nor disagree",
+        "Disagree",
+        "Abstain",
+    ]
+    assert "of the votes that are not abstentions are agree." in page.text
+
+
+def test_all_abstain_and_no_votes(client_request, cohort):
+    inquiry = cohort.inquiry
+    r1, r2 = recommendations(inquiry, ["Carers' breaks", "Equipment in a week"])
+    ballot = make_ballot(inquiry, [r1, r2])
+    for _ in range(3):
+        add_closed_paper(ballot, {r1: (AB, None)})
+    closed(ballot, eligible=3, participants=3)
+    page = client_request.login(cohort.participant).get(results_url(inquiry))
+    summary = row_texts(page, "summary")
+    assert summary[0] == [
+        "R1: Carers' breaks",
+        NO_VOTES,
+        NO_VOTES,
+        "Not passed",
+        "3",
+        "No zone",
+    ]
+    assert summary[1][1:] == [
+        NO_VOTES,
+        NO_VOTES,
+        "Not passed",
+        "0",
+        "No zone",
+    ]
+    assert row_texts(page, "matrix-table")[0][3] == "No zone: no votes were counted"
+
+
+# Quorum and threshold through the service ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("participants", "eligible", "quorum", "met"),
+    [
+        (5, 10, 50, True),  # exactly at the quorum
+        (4, 10, 50, False),  # one under
+        (7, 10, 70, True),
+        (6, 9, 67, False),  # 66.7% is under 67%
+        (0, 0, 50, False),  # nobody eligible, nobody voted
+    ],
+)
+def test_quorum_edges(cohort, participants, eligible, quorum, met):
+    inquiry = cohort.inquiry
+    inquiry.quorum_percent = quorum
+    db.session.commit()
+    (r1,) = recommendations(inquiry, ["A named person to call"])
+    ballot = make_ballot(inquiry, [r1])
+    for _ in range(participants):
+        add_closed_paper(ballot, {r1: (A, HIGH)})
+    closed(ballot, eligible=eligible, participants=participants)
+    results = services.ballot_results(db.session, ballot, small_groups=False)
+    assert results.quorum_met is met
+    assert results.recommendations[0].passed is met
+
+
+def test_exactly_two_thirds_passes_and_one_less_fails(cohort):
+    inquiry = cohort.inquiry
+    r1, r2 = recommendations(inquiry, ["Exactly two thirds", "One short"])
+    ballot = make_ballot(inquiry, [r1, r2])
+    answers = [(A, A), (SA, SA), (A, A), (SA, D), (D, D), (SD, SD), (AB, AB)]
+    for first, second in answers:
+        add_closed_paper(
+            ballot,
+            {
+                r1: (first, None if first is AB else HIGH),
+                r2: (second, None if second is AB else HIGH),
+            },
+        )
+    closed(ballot, eligible=7, participants=7)
+    results = services.ballot_results(db.session, ballot, small_groups=False)
+    one, two = results.recommendations
+    assert (one.tally.support, one.tally.counted, one.passed) == (4, 6, True)
+    assert (two.tally.support, two.tally.counted, two.passed) == (3, 6, False)
+
+
+# Small groups by viewer ------------------------------------------------------------------
+
+
+def test_participants_and_observers_see_small_groups_hidden(client_request, cohort):
+    care_ballot(cohort.inquiry)
+    for user in (cohort.participant, cohort.observer):
+        page = client_request.login(user).get(results_url(cohort.inquiry))
+        roles = row_texts(page, "Support for R1 by professional role")
+        # Nurses (5 votes) shown; care workers (2), the social worker (1) and the
+        # voter with no role (1) are each fewer than 3.
+        assert roles == [
+            ["Care worker or personal assistant", "Fewer than 3"],
+            ["Nurse", "5", "0", "100%", "92%"],
+            ["Social worker", "Fewer than 3"],
+            ["Not given", "Fewer than 3"],
+        ]
+        sectors = row_texts(page, "Support for R1 by sector")
+        assert sectors == [
+            ["NHS", "5", "0", "100%"],
+            ["Local authority", "Fewer than 3"],
+            ["Independent care provider", "Fewer than 3"],
+            ["Not given", "Fewer than 3"],
+        ]
+
+
+def test_researchers_see_groups_of_two_but_never_one_vote(client_request, cohort):
+    care_ballot(cohort.inquiry)
+    page = client_request.login(cohort.researcher).get(results_url(cohort.inquiry))
+    roles = row_texts(page, "Support for R2 by professional role")
+    assert roles == [
+        # Care workers: 0 of 2 agree; P = 0.5 / 3 = 17%.
+        ["Care worker or personal assistant", "2", "0", "0%", "17%"],
+        ["Nurse", "5", "0", "100%", "92%"],
+        ["Social worker", "1 vote: not shown, to keep the ballot secret"],
+        ["Not given", "1 vote: not shown, to keep the ballot secret"],
+    ]
+
+
+def test_a_lone_hidden_group_withholds_the_next_smallest(client_request, cohort):
+    inquiry = cohort.inquiry
+    (r1,) = recommendations(inquiry, ["Same carers each week"])
+    ballot = make_ballot(inquiry, [r1])
+    for _ in range(5):
+        add_closed_paper(ballot, {r1: (A, HIGH)}, professional_role="nurse")
+    for _ in range(3):
+        add_closed_paper(ballot, {r1: (D, LOW)}, professional_role="care_worker")
+    add_closed_paper(ballot, {r1: (A, HIGH)}, professional_role="doctor")
+    closed(ballot, eligible=9, participants=9)
+    page = client_request.login(cohort.participant).get(results_url(inquiry))
+    assert row_texts(page, "Support for R1 by professional role") == [
+        [
+            "Care worker or personal assistant",
+            "Not shown, so that a smaller group cannot be worked out from the total",
+        ],
+        ["Nurse", "5", "0", "100%", "92%"],
+        ["GP or other doctor", "Fewer than 3"],
+    ]
+    page = client_request.login(cohort.researcher).get(results_url(inquiry))
+    assert row_texts(page, "Support for R1 by professional role")[0][0:2] == [
+        "Care worker or personal assistant",
+        "Not shown, so that a smaller group cannot be worked out from the total",
+    ]
+
+
+# The CSV download -------------------------------------------------------------------------
+
+
+def test_csv_download_for_a_participant(client, cohort):
+    ballot, _ = care_ballot(cohort.inquiry)
+    sign_in_as(client, cohort.participant)
+    response = client.get(results_url(cohort.inquiry, ballot, ".csv"))
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert "attachment" in response.headers["Content-Disposition"]
+    assert ".csv" in response.headers["Content-Disposition"]
+    rows = read_csv(response)
+    assert rows[0] == [
+        "Recommendation",
+        "Title",
+        "Breakdown",
+        "Group",
+        "Measure",
+        "Value",
+        "Percentage",
+    ]
+    assert ["", "", "Ballot", "", "Took part", "9", "75"] in rows
+    assert ["", "", "Ballot", "", "Quorum reached", "Yes", ""] in rows
+    title = "A named person to call"
+    assert ["R1", title, "All votes", "All voters", "Strongly agree", "4", "50"] in rows
+    assert ["R1", title, "All votes", "All voters", "Abstain", "1", ""] in rows
+    assert ["R1", title, "All votes", "All voters", "Passed", "Yes", ""] in rows
+    assert ["R1", title, "All votes", "All voters", "Zone", "Simple: implement", ""] in rows
+    assert ["R1", title, "Professional role", "Nurse", "Votes", "5", ""] in rows
+    assert ["R1", title, "Professional role", "Social worker", "Votes", "fewer than 3", ""] in rows
+    # Nothing else of a hidden group.
+    assert not [row for row in rows if row[3] == "Social worker" and row[4] != "Votes"]
+    # No dissent text.
+    text = response.get_data(as_text=True)
+    assert "Agencies cannot staff" not in text and "One person" not in text
+
+
+def test_csv_download_for_a_researcher_shows_groups_of_two(client, cohort):
+    ballot, _ = care_ballot(cohort.inquiry)
+    sign_in_as(client, cohort.researcher)
+    rows = read_csv(client.get(results_url(cohort.inquiry, ballot, ".csv")))
+    care = "Care worker or personal assistant"
+    assert ["R2", "Visits long enough to talk", "Professional role", care, "Votes", "2", ""] in rows
+    assert [
+        "R2",
+        "Visits long enough to talk",
+        "Professional role",
+        "Social worker",
+        "Votes",
+        "1 vote: not shown, to keep the ballot secret",
+        "",
+    ] in rows
+
+
+def test_csv_cells_cannot_run_as_formulas(client, cohort):
+    inquiry = cohort.inquiry
+    (r1,) = recommendations(inquiry, ['=HYPERLINK("http://example.org","Click")'])
+    ballot = make_ballot(inquiry, [r1])
+    add_closed_paper(ballot, {r1: (A, HIGH)})
+    closed(ballot, eligible=1, participants=1)
+    sign_in_as(client, cohort.participant)
+    rows = read_csv(client.get(results_url(inquiry, ballot, ".csv")))
+    titles = {row[1] for row in rows[1:] if row[0] == "R1"}
+    assert titles == {'\'=HYPERLINK("http://example.org","Click")'}
+
+
+# Several ballots, other inquiries ---------------------------------------------------------
+
+
+def test_latest_closed_ballot_is_shown_and_earlier_ones_listed(client_request, cohort):
+    inquiry = cohort.inquiry
+    (r1,) = recommendations(inquiry, ["A named person to call"])
+    first = make_ballot(inquiry, [r1])
+    add_closed_paper(first, {r1: (A, HIGH)})
+    closed(first, eligible=10, participants=1)
+    second = make_ballot(inquiry, [r1])
+    for _ in range(3):
+        add_closed_paper(second, {r1: (D, LOW)})
+    closed(second, eligible=4, participants=3)
+    assert services.latest_closed_ballot(db.session, inquiry).id == second.id
+    page = client_request.login(cohort.participant).get(results_url(inquiry))
+    assert "3 of 4 eligible participants voted" in page.text
+    links = page.select("#other-ballots a")
+    assert [a["href"] for a in links] == [results_url(inquiry, first)]
+    page = client_request.login(cohort.participant).get(results_url(inquiry, first))
+    assert page.h1.text.startswith("Results of the ballot closed on")
+    assert "The quorum was not reached: 1 of 10" in page.text
+    assert [a["href"] for a in page.select("#other-ballots a")] == [results_url(inquiry, second)]
+
+
+def test_another_inquirys_ballot_is_not_found(client, cohort):
+    ballot, _ = care_ballot(cohort.inquiry)
+    other_researcher = make_user("oscar.other@example.org", researcher=True)
+    other = make_inquiry(other_researcher, title="Another inquiry")
+    add_member(other, cohort.participant, Role.PARTICIPANT)
+    sign_in_as(client, cohort.participant)
+    assert client.get(results_url(other, ballot)).status_code == 404
+    assert client.get(results_url(other, ballot, ".csv")).status_code == 404
+    assert client.get(f"/inquiries/{cohort.inquiry.id}/ballots/99999/results").status_code == 404
+
+
+def test_witnesses_and_commissioners_cannot_see_results(client, cohort):
+    ballot, _ = care_ballot(cohort.inquiry)
+    for user in (cohort.witness, cohort.commissioner):
+        sign_in_as(client, user)
+        assert client.get(results_url(cohort.inquiry)).status_code == 403
+        assert client.get(results_url(cohort.inquiry, ballot, ".csv")).status_code == 403
+
+
+# Services for the report --------------------------------------------------------------
+
+
+def test_results_for_report_hide_small_groups(cohort):
+    assert services.results_for_report(db.session, cohort.inquiry) is None
+    ballot, _ = care_ballot(cohort.inquiry)
+    results = services.results_for_report(db.session, cohort.inquiry)
+    assert results.ballot.id == ballot.id
+    assert not results.small_groups
+    care = next(g for g in results.recommendations[1].by_role if g.key == "care_worker")
+    assert not care.shown and care.tally is None
+    assert [point.reference for point in results.matrix_points] == ["R1", "R2"]
+    assert [r.zone for r in results.recommendations] == [Zone.SIMPLE, Zone.COMPLEX]
+
+
+# Queries ----------------------------------------------------------------------------
+
+
+def _queries_for_results(client, cohort, count: int) -> int:
+    inquiry = make_inquiry(cohort.researcher, title=f"Inquiry with {count}")
+    add_member(inquiry, cohort.participant, Role.PARTICIPANT)
+    items = recommendations(inquiry, [f"Recommendation about home care {n}" for n in range(count)])
+    ballot = make_ballot(inquiry, items)
+    roles = ["nurse", "care_worker", "social_worker", ""]
+    for n in range(6):
+        votes = {item: ((A, HIGH) if n % 2 else (D, LOW)) for item in items}
+        add_closed_paper(
+            ballot,
+            votes,
+            professional_role=roles[n % 4],
+            sector="nhs",
+            dissent={items[0]: f"View {n}", items[-1]: f"Other view {n}"},
+        )
+    closed(ballot, eligible=6, participants=6)
+    sign_in_as(client, cohort.participant)
+    url = results_url(inquiry)
+    client.get(url)
+    with counting_queries() as statements:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(statements)
+
+
+def test_results_page_queries_do_not_grow_with_recommendations(client, cohort):
+    assert _queries_for_results(client, cohort, 3) == _queries_for_results(client, cohort, 30)
