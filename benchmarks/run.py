@@ -51,10 +51,11 @@ class Page:
 
 
 PAGES = [
-    Page("Participant's sessions page", "participant", "/sessions"),
-    Page("Participant's overview", "participant", ""),
+    Page("Participant's session page", "participant", "/sessions/{round_id}/take-part"),
+    Page("Recommendations list", "participant", "/recommendations"),
+    Page("Results page", "participant", "/results"),
     Page("Researcher's cohort page", "researcher", "/cohort"),
-    Page("Researcher's overview", "researcher", ""),
+    Page("Participant's overview", "participant", ""),
 ]
 
 
@@ -102,8 +103,10 @@ def build(path: Path, many: int) -> dict:
 
         return {
             "app": app,
-            "small": small.inquiry.id,
-            "large": large.inquiry.id,
+            "paths": {
+                "small": {page.name: small.path(page.path) for page in PAGES},
+                "large": {page.name: large.path(page.path) for page in PAGES},
+            },
             "cookies": {
                 "small": {
                     "researcher": cookie(small.researcher),
@@ -117,12 +120,11 @@ def build(path: Path, many: int) -> dict:
         }
 
 
-def count_queries(app, inquiry_id: int, page: Page, cookie: str) -> tuple[int, int]:
+def count_queries(app, url: str, cookie: str) -> tuple[int, int]:
     """(queries, bytes) for one request to the page."""
     statements: list[str] = []
     client = app.test_client()
     client.set_cookie(*cookie.split("=", 1), domain="localhost")
-    url = f"/inquiries/{inquiry_id}{page.path}"
     with app.app_context():
         client.get(url, base_url="https://localhost")
 
@@ -224,10 +226,10 @@ def main() -> int:
     sizes = {}
     for page in PAGES:
         small_q, _ = count_queries(
-            base["app"], base["small"], page, base["cookies"]["small"][page.actor]
+            base["app"], base["paths"]["small"][page.name], base["cookies"]["small"][page.actor]
         )
         large_q, size = count_queries(
-            base["app"], base["large"], page, base["cookies"]["large"][page.actor]
+            base["app"], base["paths"]["large"][page.name], base["cookies"]["large"][page.actor]
         )
         sizes[page.name] = size
         same = small_q == large_q
@@ -252,7 +254,7 @@ def main() -> int:
         for page in PAGES:
             baseline = load(f"{minimal}/page?bytes={sizes[page.name]}", None, args.seconds)
             result = load(
-                f"{real}/inquiries/{base['large']}{page.path}",
+                real + base["paths"]["large"][page.name],
                 base["cookies"]["large"][page.actor],
                 args.seconds,
             )
@@ -279,7 +281,7 @@ def main() -> int:
     with gunicorn("inquiry:create_app()", app_env(work / "grown.sqlite")) as real:
         for page in PAGES:
             result = load(
-                f"{real}/inquiries/{grown['large']}{page.path}",
+                real + grown["paths"]["large"][page.name],
                 grown["cookies"]["large"][page.actor],
                 args.seconds,
             )

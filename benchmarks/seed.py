@@ -104,6 +104,14 @@ class Seeded:
     researcher: User
     participant: User
     witness: User
+    round_id: int = 0  # the first session, where reflections are shared
+    recommendation_id: int = 0  # the first recommendation
+
+    def path(self, template: str) -> str:
+        """A page's path under the inquiry, e.g. "/sessions/{round_id}/take-part"."""
+        return f"/inquiries/{self.inquiry.id}" + template.format(
+            round_id=self.round_id, recommendation_id=self.recommendation_id
+        )
 
 
 def _user(session: Session, email: str, name: str, password_hash: str, **kw) -> User:
@@ -238,7 +246,9 @@ def seed_inquiry(session: Session, size: Size, *, tag: str, password_hash: str) 
         excerpts.append(excerpt)
     session.flush()
     _seed_reflections(session, size, rng, rounds, participants, themes)
-    _seed_recommendations_and_ballot(session, size, rng, inquiry, participants, themes, excerpts)
+    first = _seed_recommendations_and_ballot(
+        session, size, rng, inquiry, participants, themes, excerpts
+    )
 
     for n in range(size.pending_invitations):
         session.add(
@@ -253,7 +263,7 @@ def seed_inquiry(session: Session, size: Size, *, tag: str, password_hash: str) 
             )
         )
     session.flush()
-    return Seeded(inquiry, researcher, people[0], witness_users[0])
+    return Seeded(inquiry, researcher, people[0], witness_users[0], rounds[0].id, first)
 
 
 def _seed_reflections(
@@ -297,9 +307,10 @@ def _seed_recommendations_and_ballot(
     participants: list[Membership],
     themes: list[Theme],
     excerpts: list[Excerpt],
-) -> None:
+) -> int:
     """Recommendations with versions, support and evidence, and a closed ballot on which
-    every participant voted (papers as a closed ballot keeps them: no voter)."""
+    every participant voted (papers as a closed ballot keeps them: no voter). Returns the
+    first recommendation's id."""
     now = utcnow()
     recommendations = []
     for n in range(size.recommendations):
@@ -411,6 +422,7 @@ def _seed_recommendations_and_ballot(
             RecommendationStatus.ADOPTED if passed else RecommendationStatus.NOT_ADOPTED
         )
     session.flush()
+    return recommendations[0].id
 
 
 def seed_many(session: Session, count: int, *, password_hash: str) -> None:

@@ -5,15 +5,23 @@ from __future__ import annotations
 import json
 
 from conftest import make_user, sign_in_as
+from recommendation_factories import make_ballot, make_recommendation
 
+from inquiry.ballots.services import close_ballot
 from inquiry.extensions import db
 from inquiry.models import (
+    Agreement,
     AuditEvent,
+    BallotPaper,
+    BallotParticipation,
+    Certainty,
     ConsentAudience,
     ConsentRecord,
     ConsentText,
     Lens,
     Membership,
+    RecommendationComment,
+    RecommendationStatus,
     Reflection,
     ReflectionStatus,
     Role,
@@ -22,6 +30,8 @@ from inquiry.models import (
     RoundPrompt,
     Testimony,
     TestimonyStatus,
+    Vote,
+    utcnow,
 )
 
 
@@ -148,3 +158,48 @@ def test_the_role_of_each_membership_is_listed(client, world):
     db.session.commit()
     data = _download(client, user)
     assert sorted(m["role"] for m in data["inquiries"]) == ["observer", "participant"]
+
+
+def test_recommendations_and_open_ballot_votes_are_included_but_closed_votes_cannot_be(
+    client, world
+):
+    participant = _membership(world, "participant")
+    written = make_recommendation(world.inquiry, participant, title="A named person to call")
+    db.session.add(
+        RecommendationComment(
+            recommendation_id=written.id,
+            author_id=participant.id,
+            body="Night-time calls matter most to families.",
+        )
+    )
+    frozen = make_recommendation(
+        world.inquiry, None, title="Travel time paid", status=RecommendationStatus.FROZEN, number=1
+    )
+    ballot = make_ballot(world.inquiry, [frozen])
+    paper = BallotPaper(ballot_id=ballot.id, voter_id=participant.id)
+    paper.votes = [
+        Vote(recommendation_id=frozen.id, agreement=Agreement.AGREE, certainty=Certainty.HIGH)
+    ]
+    db.session.add(paper)
+    db.session.commit()
+
+    data = _download(client, world.people["participant"])
+    assert [r["title"] for r in data["recommendations"]["written"]] == ["A named person to call"]
+    assert data["recommendations"]["comments"][0]["body"].startswith("Night-time calls")
+    (open_paper,) = data["ballots"]["your_votes_on_open_ballots"]
+    assert open_paper["votes"] == [
+        {
+            "recommendation_id": frozen.id,
+            "agreement": "agree",
+            "certainty": "high",
+            "dissent": "",
+        }
+    ]
+
+    db.session.add(BallotParticipation(ballot_id=ballot.id, member_id=participant.id))
+    db.session.commit()
+    close_ballot(db.session, ballot, world.people["researcher"], utcnow())
+    db.session.commit()
+    data = _download(client, world.people["participant"])
+    assert data["ballots"]["your_votes_on_open_ballots"] == []
+    assert [b["ballot_id"] for b in data["ballots"]["ballots_you_took_part_in"]] == [ballot.id]

@@ -17,16 +17,23 @@ from inquiry.extensions import db
 PAGES = [
     ("researcher's cohort page", "researcher", "/cohort"),
     ("participant's sessions page", "participant", "/sessions"),
+    ("participant's session page", "participant", "/sessions/{round_id}/take-part"),
     ("participant's overview", "participant", ""),
     ("researcher's overview", "researcher", ""),
     ("testimony heard, as a participant", "participant", "/testimony"),
+    ("recommendations, as a participant", "participant", "/recommendations"),
+    ("a recommendation, as a participant", "participant", "/recommendations/{recommendation_id}"),
+    ("results, as a participant", "participant", "/results"),
+    ("results, as a researcher", "researcher", "/results"),
+    ("ballot page, as a researcher", "researcher", "/ballot"),
+    ("preparing for the vote, as a researcher", "researcher", "/recommendations/prepare"),
 ]
 
 
 def queries_for(client, seeded, actor: str, path: str) -> int:
     user = getattr(seeded, actor)
     sign_in_as(client, user)
-    url = f"/inquiries/{seeded.inquiry.id}{path}"
+    url = seeded.path(path)
     client.get(url)  # warm any per-process caches
     with counting_queries() as statements:
         response = client.get(url)

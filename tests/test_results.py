@@ -8,7 +8,14 @@ import io
 from dataclasses import dataclass
 
 import pytest
-from conftest import add_member, counting_queries, make_inquiry, make_user, sign_in_as
+from conftest import (
+    add_member,
+    check_page,
+    counting_queries,
+    make_inquiry,
+    make_user,
+    sign_in_as,
+)
 from recommendation_factories import add_closed_paper, make_ballot, make_recommendation
 
 from inquiry.extensions import db
@@ -131,6 +138,10 @@ def results_url(inquiry: Inquiry, ballot: Ballot | None = None, suffix: str = ""
     return f"/inquiries/{inquiry.id}/ballots/{ballot.id}/results{suffix}"
 
 
+def recommendation_url(inquiry: Inquiry, ballot: Ballot, recommendation: Recommendation) -> str:
+    return f"/inquiries/{inquiry.id}/ballots/{ballot.id}/results/{recommendation.id}"
+
+
 def row_texts(page, table_id_or_caption: str) -> list[list[str]]:
     for table in page.select("table"):
         caption = table.find("caption")
@@ -204,11 +215,44 @@ def test_results_page_summary(client_request, cohort):
     ]
 
 
+def test_summary_links_to_each_recommendations_results(client_request, cohort):
+    ballot, (r1, r2) = care_ballot(cohort.inquiry)
+    page = client_request.login(cohort.participant).get(results_url(cohort.inquiry))
+    links = page.select("#summary tbody th a")
+    assert [a["href"] for a in links] == [
+        recommendation_url(cohort.inquiry, ballot, r1),
+        recommendation_url(cohort.inquiry, ballot, r2),
+    ]
+    # The details are on those pages, not on the ballot's.
+    assert "How people voted on" not in page.text
+    assert "Support for R1 by professional role" not in page.text
+    assert "Agencies cannot staff longer visits" not in page.text
+    assert page.select_one("#result-r1") is None
+
+
 def test_each_recommendation_in_detail(client_request, cohort):
-    care_ballot(cohort.inquiry)
-    page = client_request.login(cohort.observer).get(results_url(cohort.inquiry))
-    section = page.select_one("#result-r1")
-    assert section.text.strip() == "R1: A named person to call"
+    inquiry = cohort.inquiry
+    ballot, (r1, r2) = care_ballot(inquiry)
+    page = client_request.login(cohort.observer).get(recommendation_url(inquiry, ballot, r1))
+    assert page.h1.text.strip() == "Results for R1: A named person to call"
+    assert page.title.text.startswith("Results for R1: A named person to call")
+    summary = {
+        " ".join(row.dt.text.split()): " ".join(row.dd.text.split())
+        for row in page.select("#result-summary .govuk-summary-list__row")
+    }
+    assert summary["Result"] == "Passed"
+    assert summary["Support"] == "88% (7 of 8 votes that are not abstentions)"
+    assert summary["Consensus"].startswith("58%")
+    assert summary["Abstentions"] == "1"
+    assert summary["Zone"] == "Simple: implement"
+    back = page.select_one("#back-to-results")
+    assert back["href"] == results_url(inquiry, ballot)
+    assert page.select_one("#recommendation-link")["href"] == (
+        f"/inquiries/{inquiry.id}/recommendations/{r1.id}"
+    )
+    # R1 is first: a link on to R2 only.
+    pagination = page.select("#recommendation-pagination a")
+    assert [a["href"] for a in pagination] == [recommendation_url(inquiry, ballot, r2)]
     assert row_texts(page, "How people voted on R1") == [
         ["Strongly agree", "4", "50%"],
         ["Agree", "3", "38%"],
@@ -223,6 +267,21 @@ def test_each_recommendation_in_detail(client_request, cohort):
         ["Medium", "1", "13%"],
         ["High", "5", "63%"],
     ]
+    assert "Average certainty: 69%." in page.text
+    assert "Shows whether support comes from every group, not only one." in page.text
+    # Nothing of R2 on R1's page.
+    assert "How people voted on R2" not in page.text
+    assert "Agencies cannot staff longer visits" not in page.text
+    assert "Zebra crossings aside" not in page.text
+    page = client_request.login(cohort.observer).get(recommendation_url(inquiry, ballot, r2))
+    assert page.h1.text.strip() == "Results for R2: Visits long enough to talk"
+    pagination = page.select("#recommendation-pagination a")
+    assert [a["href"] for a in pagination] == [recommendation_url(inquiry, ballot, r1)]
+
+
+def test_the_matrix_is_on_the_ballots_results(client_request, cohort):
+    care_ballot(cohort.inquiry)
+    page = client_request.login(cohort.observer).get(results_url(cohort.inquiry))
     # Mean certainty (0 + 0 + 0.5 + 5) / 8 = 0.6875 -> 69%; agreement 7/8 = 0.875;
     # distance ((1 - 0.875) + (1 - 0.6875)) / 2 = 0.21875, under 0.25: simple.
     # R2: agreement 5/9, certainty (5 x 0.5 + 1) / 9 = 0.3889; distance
@@ -231,19 +290,25 @@ def test_each_recommendation_in_detail(client_request, cohort):
         ["R1", "88%", "69%", "Simple", "Implement"],
         ["R2", "56%", "39%", "Complex", "Test quickly as a 100-day challenge"],
     ]
-    assert "Shows whether support comes from every group, not only one." in page.text
     assert page.select_one("svg[role=img]") is not None
 
 
 def test_dissent_is_anonymous_alphabetical_and_escaped(client, cohort):
-    care_ballot(cohort.inquiry)
+    inquiry = cohort.inquiry
+    ballot, (r1, r2) = care_ballot(inquiry)
     sign_in_as(client, cohort.participant)
-    html = client.get(results_url(cohort.inquiry)).get_data(as_text=True)
+    html = client.get(recommendation_url(inquiry, ballot, r1)).get_data(as_text=True)
     assert "&lt;b&gt;One person&lt;/b&gt; cannot cover every shift." in html
     assert "<b>One person</b>" not in html
+    html = client.get(recommendation_url(inquiry, ballot, r2)).get_data(as_text=True)
     first = html.index("Agencies cannot staff longer visits")
     second = html.index("Zebra crossings aside")
     assert first < second  # alphabetical, not the order they were written in
+    # Anonymous: no voter's name or email address, and no group beside the text.
+    dissent = check_page(html).select_one("#dissent").text
+    for person in (cohort.participant, cohort.researcher):
+        assert person.email not in html
+    assert "Nurse" not in dissent and "Care worker" not in dissent
 
 
 def test_inquorate_ballot_passes_nothing(client_request, cohort):
@@ -288,6 +353,10 @@ def test_a_title_with_markup_is_escaped_and_kept_out_of_the_chart(client, cohort
     assert "&lt;script&gt;alert(&#34;care&#34;)&lt;/script&gt;" in html
     chart = html[html.index("<svg") : html.index("</svg>")]
     assert "alert" not in chart
+    html = client.get(recommendation_url(inquiry, ballot, r1)).get_data(as_text=True)
+    assert '<script>alert("care")</script>' not in html
+    page = check_page(html)
+    assert page.h1.text.strip() == 'Results for R1: <script>alert("care")</script>'
 
 
 def test_three_point_ballot(client_request, cohort):
@@ -300,13 +369,15 @@ def test_three_point_ballot(client_request, cohort):
         add_closed_paper(ballot, {r1: (answer, MEDIUM)})
     closed(ballot, eligible=3, participants=3)
     page = client_request.login(cohort.participant).get(results_url(inquiry))
+    assert "of the votes that are not abstentions are agree." in page.text
+    page = client_request.login(cohort.participant).get(recommendation_url(inquiry, ballot, r1))
     assert [row[0] for row in row_texts(page, "How people voted on R1")] == [
         "Agree",
         "Neither agree nor disagree",
         "Disagree",
         "Abstain",
     ]
-    assert "of the votes that are not abstentions are agree." in page.text
+    assert "Strongly agree" not in page.text
 
 
 def test_all_abstain_and_no_votes(client_request, cohort):
@@ -334,6 +405,21 @@ def test_all_abstain_and_no_votes(client_request, cohort):
         "No zone",
     ]
     assert row_texts(page, "matrix-table")[0][3] == "No zone: no votes were counted"
+    page = client_request.login(cohort.participant).get(recommendation_url(inquiry, ballot, r1))
+    assert row_texts(page, "How people voted on R1")[-1] == [
+        "Abstain",
+        "3",
+        "Not counted for or against",
+    ]
+    assert "Zone No zone: no votes were counted" in " ".join(page.text.split())
+    page = client_request.login(cohort.participant).get(recommendation_url(inquiry, ballot, r2))
+    assert row_texts(page, "How people voted on R2")[-1] == [
+        "Abstain",
+        "0",
+        "Not counted for or against",
+    ]
+    assert "Nobody voted on R2." in page.text
+    assert "Nobody wrote a dissent or minority view on R2." in page.text
 
 
 # Quorum and threshold through the service ----------------------------------------------
@@ -387,9 +473,9 @@ def test_exactly_two_thirds_passes_and_one_less_fails(cohort):
 
 
 def test_participants_and_observers_see_small_groups_hidden(client_request, cohort):
-    care_ballot(cohort.inquiry)
+    ballot, (r1, _) = care_ballot(cohort.inquiry)
     for user in (cohort.participant, cohort.observer):
-        page = client_request.login(user).get(results_url(cohort.inquiry))
+        page = client_request.login(user).get(recommendation_url(cohort.inquiry, ballot, r1))
         roles = row_texts(page, "Support for R1 by professional role")
         # Nurses (5 votes) shown; care workers (2), the social worker (1) and the
         # voter with no role (1) are each fewer than 3.
@@ -409,8 +495,10 @@ def test_participants_and_observers_see_small_groups_hidden(client_request, coho
 
 
 def test_researchers_see_groups_of_two_but_never_one_vote(client_request, cohort):
-    care_ballot(cohort.inquiry)
-    page = client_request.login(cohort.researcher).get(results_url(cohort.inquiry))
+    ballot, (_, r2) = care_ballot(cohort.inquiry)
+    page = client_request.login(cohort.researcher).get(
+        recommendation_url(cohort.inquiry, ballot, r2)
+    )
     roles = row_texts(page, "Support for R2 by professional role")
     assert roles == [
         # Care workers: 0 of 2 agree; P = 0.5 / 3 = 17%.
@@ -431,7 +519,8 @@ def test_a_lone_hidden_group_withholds_the_next_smallest(client_request, cohort)
         add_closed_paper(ballot, {r1: (D, LOW)}, professional_role="care_worker")
     add_closed_paper(ballot, {r1: (A, HIGH)}, professional_role="doctor")
     closed(ballot, eligible=9, participants=9)
-    page = client_request.login(cohort.participant).get(results_url(inquiry))
+    url = recommendation_url(inquiry, ballot, r1)
+    page = client_request.login(cohort.participant).get(url)
     assert row_texts(page, "Support for R1 by professional role") == [
         [
             "Care worker or personal assistant",
@@ -440,7 +529,7 @@ def test_a_lone_hidden_group_withholds_the_next_smallest(client_request, cohort)
         ["Nurse", "5", "0", "100%", "92%"],
         ["GP or other doctor", "Fewer than 3"],
     ]
-    page = client_request.login(cohort.researcher).get(results_url(inquiry))
+    page = client_request.login(cohort.researcher).get(url)
     assert row_texts(page, "Support for R1 by professional role")[0][0:2] == [
         "Care worker or personal assistant",
         "Not shown, so that a smaller group cannot be worked out from the total",
@@ -548,12 +637,47 @@ def test_another_inquirys_ballot_is_not_found(client, cohort):
     assert client.get(f"/inquiries/{cohort.inquiry.id}/ballots/99999/results").status_code == 404
 
 
+def test_a_recommendations_results_are_not_found_off_its_closed_ballot(client, cohort):
+    inquiry = cohort.inquiry
+    ballot, (r1, _) = care_ballot(inquiry)
+    # An open ballot: no results of any recommendation on it.
+    r3 = make_recommendation(
+        inquiry, None, title="Equipment in a week", status=RecommendationStatus.FROZEN, number=3
+    )
+    open_ballot = make_ballot(inquiry, [r3])
+    for _ in range(3):
+        add_closed_paper(open_ballot, {r3: (SA, HIGH)}, professional_role="nurse")
+    # Another inquiry's closed ballot, where the participant is a member too.
+    other = make_inquiry(make_user("oscar.other@example.org", researcher=True), title="Another")
+    add_member(other, cohort.participant, Role.PARTICIPANT)
+    (elsewhere,) = recommendations(other, ["Respite care nearby"])
+    other_ballot = make_ballot(other, [elsewhere])
+    add_closed_paper(other_ballot, {elsewhere: (A, HIGH)})
+    closed(other_ballot, eligible=1, participants=1)
+    for user in (cohort.participant, cohort.researcher):
+        sign_in_as(client, user)
+        assert client.get(recommendation_url(inquiry, ballot, r1)).status_code == 200
+        assert client.get(recommendation_url(inquiry, open_ballot, r3)).status_code == 404
+        # Another inquiry's ballot, through this inquiry or with this inquiry's
+        # recommendation.
+        assert client.get(recommendation_url(inquiry, other_ballot, elsewhere)).status_code == 404
+        assert client.get(recommendation_url(inquiry, other_ballot, r1)).status_code == 404
+        # Not on this ballot, or no such recommendation.
+        assert client.get(recommendation_url(inquiry, ballot, r3)).status_code == 404
+        assert client.get(recommendation_url(inquiry, ballot, elsewhere)).status_code == 404
+        missing = f"/inquiries/{inquiry.id}/ballots/{ballot.id}/results/99999"
+        assert client.get(missing).status_code == 404
+    sign_in_as(client, cohort.participant)
+    assert client.get(recommendation_url(other, other_ballot, elsewhere)).status_code == 200
+
+
 def test_witnesses_and_commissioners_cannot_see_results(client, cohort):
-    ballot, _ = care_ballot(cohort.inquiry)
+    ballot, (r1, _) = care_ballot(cohort.inquiry)
     for user in (cohort.witness, cohort.commissioner):
         sign_in_as(client, user)
         assert client.get(results_url(cohort.inquiry)).status_code == 403
         assert client.get(results_url(cohort.inquiry, ballot, ".csv")).status_code == 403
+        assert client.get(recommendation_url(cohort.inquiry, ballot, r1)).status_code == 403
 
 
 # Services for the report --------------------------------------------------------------
@@ -571,10 +695,40 @@ def test_results_for_report_hide_small_groups(cohort):
     assert [r.zone for r in results.recommendations] == [Zone.SIMPLE, Zone.COMPLEX]
 
 
+def test_one_recommendations_results_match_the_whole_ballots(cohort):
+    ballot, (r1, r2) = care_ballot(cohort.inquiry)
+    whole = services.ballot_results(db.session, ballot, small_groups=True)
+    for expected, recommendation in zip(whole.recommendations, (r1, r2), strict=True):
+        one = services.ballot_results(
+            db.session, ballot, small_groups=True, recommendation_id=recommendation.id
+        )
+        assert one.recommendations == [expected]
+        assert (one.participants, one.eligible, one.quorum_met) == (9, 12, True)
+    missing = services.ballot_results(db.session, ballot, small_groups=True, recommendation_id=0)
+    assert missing.recommendations == []
+
+
+def test_results_without_details_leave_out_groups_and_dissent(cohort):
+    ballot, _ = care_ballot(cohort.inquiry)
+    whole = services.ballot_results(db.session, ballot, small_groups=False)
+    brief = services.ballot_results(db.session, ballot, small_groups=False, details=False)
+    for full, short in zip(whole.recommendations, brief.recommendations, strict=True):
+        assert (short.tally, short.consensus, short.passed, short.zone) == (
+            full.tally,
+            full.consensus,
+            full.passed,
+            full.zone,
+        )
+        assert (short.by_role, short.by_sector, short.dissent) == ([], [], [])
+    assert whole.recommendations[1].dissent  # the full results do have dissent
+
+
 # Queries ----------------------------------------------------------------------------
 
 
-def _queries_for_results(client, cohort, count: int) -> int:
+def _queries_for_results(client, cohort, count: int, *, one: bool = False) -> int:
+    """Queries for the latest results, or with ``one`` for the results of the
+    last recommendation on the ballot (which has dissent)."""
     inquiry = make_inquiry(cohort.researcher, title=f"Inquiry with {count}")
     add_member(inquiry, cohort.participant, Role.PARTICIPANT)
     items = recommendations(inquiry, [f"Recommendation about home care {n}" for n in range(count)])
@@ -591,7 +745,7 @@ def _queries_for_results(client, cohort, count: int) -> int:
         )
     closed(ballot, eligible=6, participants=6)
     sign_in_as(client, cohort.participant)
-    url = results_url(inquiry)
+    url = recommendation_url(inquiry, ballot, items[-1]) if one else results_url(inquiry)
     client.get(url)
     with counting_queries() as statements:
         response = client.get(url)
@@ -601,3 +755,8 @@ def _queries_for_results(client, cohort, count: int) -> int:
 
 def test_results_page_queries_do_not_grow_with_recommendations(client, cohort):
     assert _queries_for_results(client, cohort, 3) == _queries_for_results(client, cohort, 30)
+
+
+def test_a_recommendations_results_queries_do_not_grow_with_recommendations(client, cohort):
+    few = _queries_for_results(client, cohort, 3, one=True)
+    assert few == _queries_for_results(client, cohort, 30, one=True)

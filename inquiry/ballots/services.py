@@ -50,6 +50,7 @@ from ..models import (
     Vote,
 )
 from ..notifications.services import notify
+from ..personal_data.export import register_section, row
 from ..results.rules import passes, quorum_met
 
 MAX_DISSENT_LENGTH = 1000
@@ -722,3 +723,107 @@ def has_closed_ballot(session: Session, inquiry: Inquiry) -> str | None:
 lifecycle.register_guard(InquiryStatus.IN_SESSION, InquiryStatus.VOTING, has_frozen_recommendation)
 lifecycle.register_guard(InquiryStatus.VOTING, InquiryStatus.REPORTING, no_open_ballot)
 lifecycle.register_guard(InquiryStatus.VOTING, InquiryStatus.REPORTING, has_closed_ballot)
+
+
+# The inquiry's overview page ------------------------------------------------------------
+
+
+@dataclass
+class VotingOverview:
+    """Where recommendations and voting stand, for one member's overview page."""
+
+    by_status: dict[RecommendationStatus, int]
+    own_drafts: int
+    open_ballot: Ballot | None
+    has_voted: bool
+    any_closed: bool
+
+    @property
+    def proposed(self) -> int:
+        return self.by_status.get(RecommendationStatus.PROPOSED, 0)
+
+    @property
+    def going_to_the_vote(self) -> int:
+        return self.by_status.get(RecommendationStatus.FROZEN, 0)
+
+    @property
+    def adopted(self) -> int:
+        return self.by_status.get(RecommendationStatus.ADOPTED, 0)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.by_status or self.own_drafts or self.open_ballot or self.any_closed)
+
+
+def voting_overview(session: Session, inquiry: Inquiry, membership: Membership) -> VotingOverview:
+    """Counts of recommendations by status (drafts only the member's own), the open
+    ballot and whether the member has voted in it, and whether any ballot has closed.
+    A fixed number of queries."""
+    counts = session.execute(
+        select(Recommendation.status, func.count())
+        .where(
+            Recommendation.inquiry_id == inquiry.id,
+            Recommendation.status != RecommendationStatus.DRAFT,
+        )
+        .group_by(Recommendation.status)
+    ).all()
+    own_drafts = session.scalar(
+        select(func.count())
+        .select_from(Recommendation)
+        .where(
+            Recommendation.inquiry_id == inquiry.id,
+            Recommendation.author_id == membership.id,
+            Recommendation.status == RecommendationStatus.DRAFT,
+        )
+    )
+    ballot = open_ballot_of(session, inquiry)
+    voted = ballot is not None and paper_of(session, ballot, membership) is not None
+    any_closed = session.scalar(
+        select(func.count())
+        .select_from(Ballot)
+        .where(Ballot.inquiry_id == inquiry.id, Ballot.status == BallotStatus.CLOSED)
+    )
+    return VotingOverview(
+        by_status={RecommendationStatus(status): n for status, n in counts},
+        own_drafts=own_drafts or 0,
+        open_ballot=ballot,
+        has_voted=voted,
+        any_closed=bool(any_closed),
+    )
+
+
+# A person's own data -------------------------------------------------------------------
+
+
+def personal_data(session: Session, user: User) -> dict[str, list[dict]]:
+    """For the person's data download: the ballots they took part in, and their own
+    votes on a ballot that is still open. Once a ballot closes nothing ties them to
+    their votes, so those cannot be included."""
+    ids = list(session.scalars(select(Membership.id).where(Membership.user_id == user.id)))
+    if not ids:
+        return {}
+    took_part = session.execute(
+        select(Ballot)
+        .join(BallotParticipation, BallotParticipation.ballot_id == Ballot.id)
+        .where(BallotParticipation.member_id.in_(ids))
+        .order_by(Ballot.id)
+    ).scalars()
+    papers = session.scalars(
+        select(BallotPaper).where(BallotPaper.voter_id.in_(ids)).order_by(BallotPaper.ballot_id)
+    )
+    return {
+        "ballots_you_took_part_in": [
+            {"ballot_id": b.id, "inquiry_id": b.inquiry_id, "status": b.status.value}
+            for b in took_part
+        ],
+        "your_votes_on_open_ballots": [
+            {
+                "ballot_id": paper.ballot_id,
+                "votes": [row(vote, exclude=("id", "paper_id")) for vote in paper.votes],
+            }
+            for paper in papers
+        ],
+    }
+
+
+register_section("ballots", personal_data)

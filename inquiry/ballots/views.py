@@ -250,3 +250,12 @@ def close_ballot(inquiry: Inquiry):
         counts=counts,
         would_count=services.would_count(ballot, counts) if ballot else False,
     )
+
+
+@bp.app_template_global("voting_overview")
+def voting_overview(inquiry: Inquiry) -> services.VotingOverview | None:
+    """For the overview page: recommendations and voting, for those who read them."""
+    membership = g.get("membership")
+    if membership is None or not policy.can_read_recommendations(current_user, inquiry):
+        return None
+    return services.voting_overview(db.session, inquiry, membership)

@@ -34,6 +34,7 @@ from ..models import (
     InquiryStatus,
     Membership,
     MembershipStatus,
+    MergeApproval,
     Recommendation,
     RecommendationComment,
     RecommendationStatus,
@@ -51,6 +52,7 @@ from ..models import (
     recommendation_themes,
 )
 from ..notifications.services import notify
+from ..personal_data.export import register_section, row
 
 MAX_TITLE_LENGTH = 150
 MAX_TEXT_LENGTH = 5_000
@@ -1154,3 +1156,53 @@ RECOMMENDATIONS_COUNTER = contributions.register(
 
 def any_pending(amendments: Iterable[Amendment]) -> bool:
     return any(a.status == AmendmentStatus.PENDING for a in amendments)
+
+
+# A person's own data -------------------------------------------------------------------
+
+
+def personal_data(session: Session, user: User) -> dict[str, list[dict]]:
+    """Everything of the person's in this feature, for their data download: what they
+    wrote (drafts included), the wordings they made, comments, amendments, what they
+    supported and their answers to merges."""
+    ids = list(session.scalars(select(Membership.id).where(Membership.user_id == user.id)))
+    if not ids:
+        return {}
+    written = session.scalars(
+        select(Recommendation).where(Recommendation.author_id.in_(ids)).order_by(Recommendation.id)
+    )
+    versions = session.scalars(
+        select(RecommendationVersion)
+        .where(RecommendationVersion.changed_by_id.in_(ids))
+        .order_by(RecommendationVersion.id)
+    )
+    comments = session.scalars(
+        select(RecommendationComment)
+        .where(RecommendationComment.author_id.in_(ids))
+        .order_by(RecommendationComment.id)
+    )
+    amendments = session.scalars(
+        select(Amendment).where(Amendment.proposer_id.in_(ids)).order_by(Amendment.id)
+    )
+    supported = session.scalars(
+        select(RecommendationSupport)
+        .where(RecommendationSupport.member_id.in_(ids))
+        .order_by(RecommendationSupport.id)
+    )
+    merges = session.scalars(
+        select(MergeApproval).where(MergeApproval.member_id.in_(ids)).order_by(MergeApproval.id)
+    )
+    return {
+        "written": [
+            {**row(r), "themes": [t.name for t in r.themes], "excerpts": [e.id for e in r.excerpts]}
+            for r in written
+        ],
+        "wordings_you_made": [row(v) for v in versions],
+        "comments": [row(c) for c in comments],
+        "amendments_you_proposed": [row(a) for a in amendments],
+        "supported": [row(s) for s in supported],
+        "merges_you_were_asked_about": [row(m) for m in merges],
+    }
+
+
+register_section("recommendations", personal_data)

@@ -37,6 +37,11 @@ class ResultsNotAvailable(Exception):
         self.message = message
 
 
+def reference(recommendation: Recommendation, position: int) -> str:
+    """How the results name a recommendation: its number, else its place on the ballot."""
+    return recommendation.reference or f"R{position}"
+
+
 @dataclass
 class RecommendationResult:
     """One recommendation's results in one ballot."""
@@ -55,16 +60,11 @@ class RecommendationResult:
 
     @property
     def reference(self) -> str:
-        return self.recommendation.reference or f"R{self.position}"
+        return reference(self.recommendation, self.position)
 
     @property
     def title(self) -> str:
         return self.recommendation.title
-
-    @property
-    def anchor(self) -> str:
-        """The id of the recommendation's section on the results page."""
-        return f"result-{self.reference.lower()}"
 
 
 @dataclass
@@ -167,10 +167,11 @@ Counts = dict[int, dict[str, dict[Agreement, int]]]
 CertaintyCounts = dict[int, dict[str, dict[Certainty, int]]]
 
 
-def _aggregate(session: Session, ballot: Ballot):
+def _aggregate(session: Session, ballot: Ballot, recommendation_id: int | None):
     """Votes counted in one GROUP BY query, by recommendation, answer, certainty and
-    the two group attributes."""
-    return session.execute(
+    the two group attributes; only one recommendation's when ``recommendation_id``
+    is given."""
+    query = (
         select(
             Vote.recommendation_id,
             Vote.agreement,
@@ -188,26 +189,47 @@ def _aggregate(session: Session, ballot: Ballot):
             BallotPaper.professional_role,
             BallotPaper.sector,
         )
-    ).all()
+    )
+    if recommendation_id is not None:
+        query = query.where(Vote.recommendation_id == recommendation_id)
+    return session.execute(query).all()
 
 
-def _dissent(session: Session, ballot: Ballot) -> dict[int, list[str]]:
-    """Dissent texts by recommendation, alphabetically (never in the order written)."""
+def _dissent(
+    session: Session, ballot: Ballot, recommendation_id: int | None
+) -> dict[int, list[str]]:
+    """Dissent texts by recommendation, alphabetically (never in the order written);
+    only one recommendation's when ``recommendation_id`` is given."""
     texts: dict[int, list[str]] = defaultdict(list)
-    rows = session.execute(
+    query = (
         select(Vote.recommendation_id, Vote.dissent)
         .join(BallotPaper, Vote.paper_id == BallotPaper.id)
         .where(BallotPaper.ballot_id == ballot.id, Vote.dissent != "")
     )
-    for recommendation_id, text in rows:
+    if recommendation_id is not None:
+        query = query.where(Vote.recommendation_id == recommendation_id)
+    for rid, text in session.execute(query):
         if text and text.strip():
-            texts[recommendation_id].append(text.strip())
+            texts[rid].append(text.strip())
     return {key: sorted(values, key=lambda t: (t.casefold(), t)) for key, values in texts.items()}
 
 
-def ballot_results(session: Session, ballot: Ballot, *, small_groups: bool) -> BallotResults:
+def ballot_results(
+    session: Session,
+    ballot: Ballot,
+    *,
+    small_groups: bool,
+    recommendation_id: int | None = None,
+    details: bool = True,
+) -> BallotResults:
     """The results of a closed ballot. ``small_groups``: whether the viewer may see
     groups of two (``policy.can_see_small_groups``); a group of one is never shown.
+
+    With ``recommendation_id``, only that recommendation is counted and
+    ``recommendations`` holds it alone (or nothing, when it is not on the ballot);
+    turnout and quorum are the whole ballot's all the same. With ``details`` False,
+    the support within each group (``by_role``, ``by_sector``) and the dissent are
+    left empty, for pages that show only the overall figures.
 
     Raises ResultsNotAvailable for a ballot that is still open.
     """
@@ -221,17 +243,19 @@ def ballot_results(session: Session, ballot: Ballot, *, small_groups: bool) -> B
     certainty_by_sector: CertaintyCounts = defaultdict(
         lambda: defaultdict(lambda: defaultdict(int))
     )
-    for recommendation_id, agreement, certainty, role, sector, count in _aggregate(session, ballot):
+    for rid, agreement, certainty, role, sector, count in _aggregate(
+        session, ballot, recommendation_id
+    ):
         agreement = Agreement(agreement)
         role_key = tally.group_key(role, roles)
         sector_key = tally.group_key(sector, sectors)
-        by_role[recommendation_id][role_key][agreement] += count
-        by_sector[recommendation_id][sector_key][agreement] += count
+        by_role[rid][role_key][agreement] += count
+        by_sector[rid][sector_key][agreement] += count
         if agreement is not Agreement.ABSTAIN and certainty is not None:
             certainty = Certainty(certainty)
-            certainty_by_role[recommendation_id][role_key][certainty] += count
-            certainty_by_sector[recommendation_id][sector_key][certainty] += count
-    dissent = _dissent(session, ballot)
+            certainty_by_role[rid][role_key][certainty] += count
+            certainty_by_sector[rid][sector_key][certainty] += count
+    dissent = _dissent(session, ballot, recommendation_id) if details else {}
 
     eligible = ballot.eligible_count or 0
     participants = ballot.participant_count or 0
@@ -244,6 +268,8 @@ def ballot_results(session: Session, ballot: Ballot, *, small_groups: bool) -> B
     results = []
     for item in ballot.items:
         rid = item.recommendation_id
+        if recommendation_id is not None and rid != recommendation_id:
+            continue
         role_counts = by_role.get(rid, {})
         overall = tally.tally(
             tally.merge_counts(role_counts.values()),
@@ -265,14 +291,18 @@ def ballot_results(session: Session, ballot: Ballot, *, small_groups: bool) -> B
                     small_groups=small_groups,
                     estimates=agreement.groups,
                     **rule,
-                ),
+                )
+                if details
+                else [],
                 by_sector=tally.breakdown(
                     by_sector.get(rid, {}),
                     certainty_by_sector.get(rid, {}),
                     labels=sectors,
                     small_groups=small_groups,
                     **rule,
-                ),
+                )
+                if details
+                else [],
                 zone=zone_for(overall.share, overall.certainty_score),
                 dissent=dissent.get(rid, []),
             )

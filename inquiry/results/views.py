@@ -1,5 +1,6 @@
 """Pages for results: the latest closed ballot's results, any earlier closed ballot's,
-and a CSV download of the aggregate figures. Nothing of an open ballot is shown."""
+each recommendation's results in full, and a CSV download of the aggregate figures.
+Nothing of an open ballot is shown."""
 
 from __future__ import annotations
 
@@ -33,8 +34,13 @@ def _load(inquiry: Inquiry, ballot_id: int) -> Ballot:
 
 
 def _render(inquiry: Inquiry, ballot: Ballot, *, latest: bool, others: list[Ballot]):
+    # The summary shows no group figures or dissent: those are on each
+    # recommendation's own page.
     results = services.ballot_results(
-        db.session, ballot, small_groups=policy.can_see_small_groups(current_user, inquiry)
+        db.session,
+        ballot,
+        small_groups=policy.can_see_small_groups(current_user, inquiry),
+        details=False,
     )
     return render_template(
         "results/show.html",
@@ -71,6 +77,41 @@ def ballot(inquiry: Inquiry, ballot_id: int):
     ballots = services.closed_ballots(db.session, inquiry)
     latest = ballots[0].id == ballot.id
     return _render(inquiry, ballot, latest=latest, others=[b for b in ballots if b.id != ballot.id])
+
+
+@bp.route("/inquiries/<int:inquiry_id>/ballots/<int:ballot_id>/results/<int:recommendation_id>")
+@requires(policy.can_see_results)
+def recommendation(inquiry: Inquiry, ballot_id: int, recommendation_id: int):
+    """One recommendation's results in full; 404 when it was not on the ballot."""
+    ballot = _load(inquiry, ballot_id)
+    results = services.ballot_results(
+        db.session,
+        ballot,
+        small_groups=policy.can_see_small_groups(current_user, inquiry),
+        recommendation_id=recommendation_id,
+    )
+    if not results.recommendations:
+        abort(404)
+    # The neighbours on the ballot, for previous and next links (items are loaded
+    # with the ballot, so this costs no query).
+    items = [
+        (
+            item.recommendation_id,
+            f"{services.reference(item.recommendation, item.position)}: "
+            f"{item.recommendation.title}",
+        )
+        for item in sorted(ballot.items, key=lambda item: item.position)
+    ]
+    index = [rid for rid, _ in items].index(recommendation_id)
+    return render_template(
+        "results/recommendation.html",
+        inquiry=inquiry,
+        ballot=ballot,
+        results=results,
+        result=results.recommendations[0],
+        previous=items[index - 1] if index > 0 else None,
+        following=items[index + 1] if index + 1 < len(items) else None,
+    )
 
 
 @bp.route("/inquiries/<int:inquiry_id>/ballots/<int:ballot_id>/results.csv")

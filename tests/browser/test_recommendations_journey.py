@@ -1,0 +1,227 @@
+"""Recommendations and the secret ballot in a real browser, with an accessibility
+check on every page visited.
+
+Three participants of an inverted inquiry write recommendations in their own words;
+one supports and amends another's, and its author accepts the amendment; the
+researcher merges two that say the same thing, and the author of the merged draft
+accepts the merged wording; the researcher sends them to the vote and opens the
+ballot; everyone votes, one with a dissent; the researcher closes the ballot and
+everyone reads the results.
+"""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Browser, Page, expect
+
+from inquiry.extensions import db
+from inquiry.models import InquiryStatus, Membership, Role
+
+from .conftest import LiveServer, new_page
+from .test_journey import PASSWORD, sign_in, visit
+
+PEOPLE = [
+    ("priya@example.org", "Priya Shah", Role.PARTICIPANT, "nurse", "nhs"),
+    ("tom@example.org", "Tom Clarke", Role.PARTICIPANT, "care_worker", "independent_care"),
+    ("aisha@example.org", "Aisha Khan", Role.PARTICIPANT, "social_worker", "local_authority"),
+]
+
+
+def seed(server: LiveServer) -> str:
+    """An inverted inquiry in session with three participants; returns its address."""
+    from inquiry.accounts.services import create_user
+    from inquiry.inquiries.services import create_inquiry
+    from inquiry.models import InquiryMode, Theme
+
+    with server.app.app_context():
+        lead = create_user(
+            db.session,
+            email="rhiannon@example.org",
+            name="Rhiannon Evans",
+            password=PASSWORD,
+            is_researcher=True,
+        )
+        inquiry = create_inquiry(
+            db.session,
+            creator=lead,
+            title="Living well at home",
+            question="What would it take to help people to have a good life at home "
+            "for as long as they choose?",
+            mode=InquiryMode.INVERTED,
+        )
+        inquiry.status = InquiryStatus.IN_SESSION
+        db.session.add(Theme(inquiry_id=inquiry.id, name="Continuity of care"))
+        for email, name, role, professional_role, sector in PEOPLE:
+            user = create_user(db.session, email=email, name=name, password=PASSWORD)
+            db.session.add(
+                Membership(
+                    inquiry_id=inquiry.id,
+                    user_id=user.id,
+                    role=role,
+                    professional_role=professional_role,
+                    sector=sector,
+                )
+            )
+        db.session.commit()
+        return f"{server.url}/inquiries/{inquiry.id}"
+
+
+def write_recommendation(page: Page, base: str, title: str, body: str) -> None:
+    page.goto(base + "/recommendations")
+    visit(page)
+    page.get_by_role("button", name="Write a recommendation").click()
+    visit(page, "recommendation-write")
+    page.get_by_label("Short title").fill(title)
+    page.get_by_label("The recommendation").fill(body)
+    page.get_by_label("What it would mean for the individual").fill(
+        "I know who to ring when something changes, and they already know me."
+    )
+    page.get_by_label("What it would mean for the system").fill(
+        "Home care, district nursing and social work agree who holds each person's plan."
+    )
+    page.get_by_label("Who should act").fill("The council and the home care providers")
+    page.get_by_label("Continuity of care").check()
+    page.get_by_role("button", name="Propose to the cohort").click()
+    expect(page.locator("h1")).to_contain_text(title)
+
+
+def vote(page: Page, base: str, answer: str, certainty: str, dissent: str = "") -> None:
+    page.goto(base + "/ballot")
+    for group in page.locator("input[type=radio][name$='_agreement']").all():
+        name = group.get_attribute("name")
+        page.locator(f"input[name='{name}'][value='{answer}']").check()
+        item = name.removesuffix("_agreement")
+        page.locator(f"input[name='{item}_certainty'][value='{certainty}']").check()
+        if dissent:
+            page.locator(f"textarea[name='{item}_dissent']").fill(dissent)
+    page.get_by_role("button", name="Save your votes").click()
+    expect(page.locator("#you-voted")).to_be_visible()
+
+
+def test_participants_write_amend_and_vote_on_recommendations_in_secret(
+    live_server: LiveServer, browser: Browser
+):
+    base = seed(live_server)
+
+    priya = new_page(browser)
+    sign_in(priya, live_server, "priya@example.org")
+    write_recommendation(
+        priya,
+        base,
+        "One named person to call",
+        "Everyone who gets care at home has one named person they can call about it.",
+    )
+    visit(priya, "recommendation")
+
+    tom = new_page(browser)
+    sign_in(tom, live_server, "tom@example.org")
+    tom.goto(base + "/recommendations")
+    tom.get_by_role("link", name="One named person to call").click()
+    tom.get_by_role("button", name="Support this recommendation").click()
+    expect(tom.get_by_role("button", name=re.compile("Withdraw your support"))).to_be_visible()
+    tom.get_by_role("link", name=re.compile("Propose an amendment")).click()
+    visit(tom, "recommendation-amend")
+    tom.get_by_label("The recommendation").fill(
+        "Everyone who gets care at home has one named person they can call, day or night."
+    )
+    tom.get_by_label("Why you suggest this change").fill(
+        "Families told us the hardest calls are in the evening."
+    )
+    tom.get_by_role("button", name="Propose this amendment").click()
+    expect(tom.locator("h1")).to_have_text("Amendment to a recommendation")
+
+    priya.reload()
+    priya.get_by_role("link", name=re.compile("Amendment from")).click()
+    visit(priya, "recommendation-amendment")
+    priya.get_by_label("Accept: use this wording").check()
+    priya.get_by_role("button", name="Save decision").click()
+    expect(priya.get_by_text("day or night").first).to_be_visible()
+    priya.get_by_role("link", name=re.compile("See every version")).click()
+    visit(priya, "recommendation-history")
+
+    aisha = new_page(browser)
+    sign_in(aisha, live_server, "aisha@example.org")
+    write_recommendation(
+        aisha,
+        base,
+        "A single contact for each person",
+        "Each person receiving care has a single contact who coordinates their visits.",
+    )
+    write_recommendation(
+        tom,
+        base,
+        "Paid travel time for carers",
+        "Home care workers are paid for the time they travel between visits.",
+    )
+
+    researcher = new_page(browser)
+    sign_in(researcher, live_server, "rhiannon@example.org")
+    researcher.goto(base + "/recommendations/prepare")
+    visit(researcher, "recommendations-prepare")
+    researcher.get_by_label("One named person to call").check()
+    researcher.get_by_label("A single contact for each person").check()
+    researcher.get_by_role("button", name="Merge selected recommendations").click()
+    visit(researcher, "recommendations-merge")
+    researcher.get_by_label("Priya Shah").check()
+    researcher.get_by_role("button", name="Merge recommendations").click()
+    expect(researcher.locator("h1")).to_contain_text("One named person to call")
+
+    aisha.goto(base + "/recommendations")
+    aisha.get_by_role("link", name="One named person to call").first.click()
+    aisha.get_by_role("link", name="Say whether you accept the merged wording").click()
+    visit(aisha, "recommendation-merge-answer")
+    aisha.get_by_label("Yes, I accept the merged wording").check()
+    aisha.get_by_role("button", name="Send your answer").click()
+
+    researcher.goto(base + "/recommendations/prepare")
+    for title in ("One named person to call", "Paid travel time for carers"):
+        researcher.get_by_label(title).check()
+    researcher.get_by_role("button", name="Send selected to the vote").click()
+    visit(researcher)
+    researcher.get_by_role("button", name="Send to the vote").click()
+
+    with live_server.app.app_context():
+        from inquiry.models import Inquiry
+
+        inquiry = db.session.scalar(db.select(Inquiry))
+        inquiry.status = InquiryStatus.VOTING
+        db.session.commit()
+
+    researcher.goto(base + "/ballot")
+    visit(researcher)
+    researcher.get_by_role("button", name="Open the ballot").click()
+    visit(researcher)
+    researcher.get_by_role("button", name="Open the ballot").click()
+    expect(researcher.locator("#ballot-state")).to_contain_text("Open")
+
+    priya.goto(base + "/ballot")
+    visit(priya, "ballot-vote")
+    vote(priya, base, "strongly_agree", "high")
+    vote(
+        tom,
+        base,
+        "agree",
+        "medium",
+        dissent="Without paid travel time the named person will keep changing.",
+    )
+    vote(aisha, base, "agree", "high")
+    # Changing one's mind until the ballot closes.
+    vote(aisha, base, "disagree", "low")
+    visit(aisha)
+
+    researcher.goto(base + "/ballot")
+    expect(researcher.locator("#turnout")).to_contain_text("3 of 3")
+    visit(researcher, "ballot-turnout")
+    researcher.get_by_role("button", name="Close the ballot").click()
+    visit(researcher)
+    researcher.get_by_role("button", name="Close the ballot and count the votes").click()
+
+    researcher.goto(base + "/results")
+    visit(researcher, "results")
+    expect(researcher.locator("#summary")).to_contain_text("One named person to call")
+    priya.goto(base + "/results")
+    visit(priya)
+    priya.locator("#summary").get_by_role("link", name=re.compile("One named person")).click()
+    visit(priya, "results-recommendation")
+    expect(priya.get_by_text("Without paid travel time").first).to_be_visible()
