@@ -113,6 +113,8 @@ def register_blueprints(app: Flask) -> None:
     from .questions.views import bp as questions_bp
     from .recommendations.views import bp as recommendations_bp
     from .reflections.views import bp as reflections_bp
+    from .reports.exports import bp as report_exports_bp
+    from .reports.views import bp as reports_bp
     from .results.views import bp as results_bp
     from .rounds.views import bp as rounds_bp
     from .safeguarding.views import bp as safeguarding_bp
@@ -145,6 +147,8 @@ def register_blueprints(app: Flask) -> None:
         ballots_bp,
         results_bp,
         personal_data_bp,
+        reports_bp,
+        report_exports_bp,
     ):
         app.register_blueprint(blueprint)
     register_error_handlers(app)

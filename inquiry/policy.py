@@ -571,3 +571,24 @@ def can_see_merge_answer(user: User, inquiry: Inquiry, approval: MergeApproval) 
         and approval.member_id == membership.id
         and approval.recommendation.inquiry_id == inquiry.id
     )
+
+
+# The report ----------------------------------------------------------------------------
+
+
+def can_manage_report(user: User, inquiry: Inquiry) -> bool:
+    """Write the narrative, build drafts, run the members' review, read its comments and
+    publish versions: researchers."""
+    return can_manage(user, inquiry)
+
+
+def can_review_report(user: User, inquiry: Inquiry) -> bool:
+    """Read the draft report and comment on it while the review is open: participants
+    (researchers read drafts at any time). Whether a review is open is checked by the
+    report services, so the page can say so."""
+    return role_in(user, inquiry) in (Role.RESEARCHER, Role.PARTICIPANT)
+
+
+def can_read_published_report(user: User, inquiry: Inquiry) -> bool:
+    """Published versions, PDF and HTML: every member of the inquiry."""
+    return is_member(user, inquiry)

@@ -102,6 +102,15 @@ ACTION_LABELS = {
     # Never an event per vote: that would tie a person to the time they voted.
     "ballot.opened": "Ballot opened",
     "ballot.closed": "Ballot closed and counted",
+    "report.narrative_changed": "Report narrative changed",
+    "report.build_requested": "Report build requested",
+    "report.build_failed": "Report build failed",
+    "report.published": "Report version published",
+    "report.review_opened": "Report review opened",
+    "report.review_closed": "Report review closed",
+    "report.commented": "Comment on the draft report posted",
+    "report.downloaded": "Report downloaded",
+    "report.exported": "Report data downloaded",
 }
 
 

@@ -62,6 +62,14 @@ from .reflections import (
     Visibility,
     reflection_themes,
 )
+from .reports import (
+    BuildKind,
+    BuildStatus,
+    Report,
+    ReportBuild,
+    ReportComment,
+    ReviewStatus,
+)
 from .rounds import Round, RoundKind, RoundPrompt, RoundStatus
 from .safeguarding import FlagStatus, SafeguardingFlag
 from .testimony import (
@@ -91,6 +99,8 @@ __all__ = [
     "BallotParticipation",
     "BallotStatus",
     "Base",
+    "BuildKind",
+    "BuildStatus",
     "Certainty",
     "CohortTarget",
     "ConsentAudience",
@@ -126,6 +136,10 @@ __all__ = [
     "Reflection",
     "ReflectionResponse",
     "ReflectionStatus",
+    "Report",
+    "ReportBuild",
+    "ReportComment",
+    "ReviewStatus",
     "Role",
     "Round",
     "RoundKind",
