@@ -16,6 +16,7 @@ run: install assets migrate
 
 test: install-test assets
 	@scripts/ensure_chromium.sh
+	@scripts/ensure_redis.sh
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest

@@ -55,6 +55,8 @@ class Config:
     SIGN_IN_FAILURES_PER_ACCOUNT = "5 per 15 minutes"
     RESET_LIMIT_PER_IP = "5 per 10 minutes"
     INVITATION_LIMIT_PER_USER = "60 per hour"
+    # Builds of the report, per researcher: each one renders the whole document.
+    REPORT_BUILD_LIMIT_PER_USER = "20 per hour"
     # Files attached to testimony, per person: generous for a witness adding photos of
     # letters, low enough that nobody can fill the disk.
     UPLOAD_LIMIT_PER_USER = "30 per hour"
@@ -80,6 +82,22 @@ class Config:
     # When true, links that would be emailed are also written to the log.
     LOG_EMAIL_LINKS = False
 
+    # The report: stored PDF and HTML files of its builds, kept outside static/. When web
+    # and worker processes run on different machines this folder must be shared by them.
+    REPORT_FOLDER = str(INSTANCE_DIR / "reports")
+    # With a Redis URL, builds go to RQ workers (``flask --app inquiry inquiry worker``);
+    # without one, a single background thread in each web process builds them.
+    REDIS_URL = ""
+    REPORT_QUEUE = "reports"
+    # A build whose worker has given no sign of life for this long is marked failed.
+    REPORT_BUILD_STALE_SECONDS = 300
+    # How often a running build tells the database it is still alive.
+    REPORT_BUILD_HEARTBEAT_SECONDS = 5
+    # Longest a build may take before its RQ worker stops it.
+    REPORT_BUILD_TIMEOUT_SECONDS = 900
+    # Tests: builds handed to the in-process worker wait until the test lets them run.
+    REPORT_WORKER_HELD = False
+
     TESTING = False
     DEBUG = False
 
@@ -98,11 +116,15 @@ class Config:
             "MAIL_PASSWORD",
             "MAIL_SENDER",
             "RATELIMIT_STORAGE_URI",
+            "REDIS_URL",
+            "REPORT_FOLDER",
         ):
             if env.get(key):
                 settings[key] = env[key]
         if env.get("PROXY_COUNT", "").isdigit():
             settings["PROXY_COUNT"] = int(env["PROXY_COUNT"])
+        if env.get("REPORT_BUILD_STALE_SECONDS", "").isdigit():
+            settings["REPORT_BUILD_STALE_SECONDS"] = int(env["REPORT_BUILD_STALE_SECONDS"])
         if env.get("MAIL_PORT", "").isdigit():
             settings["MAIL_PORT"] = int(env["MAIL_PORT"])
         if env.get("MAIL_USE_TLS"):
@@ -124,6 +146,8 @@ class TestConfig(Config):
     SERVER_NAME = "localhost"
     UPLOAD_FOLDER = ""  # each test app gets a temporary folder
     BASE_URL = "http://localhost"
+    REPORT_FOLDER = ""  # each test app gets a temporary folder when it first stores a build
+    REPORT_WORKER_HELD = True
 
 
 class ProductionConfig(Config):

@@ -9,8 +9,11 @@ Measured in one run on this machine, so the targets are ratios, not absolute tim
 3. Growth: each page's median latency with 10 times more inquiries and members.
    Target: at most 1.25 times the latency at 1 times.
 
-Pages that later features add (results, recommendations, report build,
-concurrent writes) join the table as they land.
+4. Report build: the whole build against WeasyPrint alone on the same HTML (at most
+   1.15 times), queries to gather the content (the same at both sizes), and the
+   download of a published PDF (under 50 ms); see benchmarks/report_build.py.
+5. Concurrent writes: 50 participants share a reflection at the same moment through
+   gunicorn, on SQLite and, with --postgres URL, on PostgreSQL: no errors, none lost.
 """
 
 from __future__ import annotations
@@ -205,6 +208,12 @@ def main() -> int:
     parser.add_argument("--inquiries", type=int, default=1000, help="small inquiries at 1x")
     parser.add_argument("--growth", type=int, default=10, help="multiplier for the growth run")
     parser.add_argument("--seconds", type=int, default=10, help="load duration per page")
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get("BENCH_POSTGRES_URL", ""),
+        help="an empty PostgreSQL database for the concurrent writes, e.g. "
+        "postgresql://user@localhost/bench",
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         print("wrk is needed: apt-get install wrk", file=sys.stderr)
@@ -292,6 +301,24 @@ def main() -> int:
                 f"| {page.name} | {latency_1x[page.name]:.2f} | {result['p50_ms']:.2f} | "
                 f"{ratio:.2f} |"
             )
+
+    from benchmarks import concurrency, report_build
+
+    failures += report_build.report(report_build.measure())
+
+    print("\n## Concurrent writes: 50 participants share a reflection at the same moment\n")
+    print("| Database | Errors | Lost | Seconds |")
+    print("| --- | --- | --- | --- |")
+    databases = [("SQLite", f"sqlite:///{work / 'concurrent.sqlite'}")]
+    if args.postgres:
+        databases.append(("PostgreSQL", args.postgres))
+    for name, url in databases:
+        outcome = concurrency.reflections_at_once(url, 50, workers=4)
+        if outcome.failures or outcome.lost:
+            failures.append(f"{name}: {len(outcome.failures)} errors, {outcome.lost} lost")
+        print(f"| {name} | {len(outcome.failures)} | {outcome.lost} | {outcome.seconds:.2f} |")
+    if not args.postgres:
+        print("\n(PostgreSQL not measured: pass --postgres or set BENCH_POSTGRES_URL.)")
 
     shutil.rmtree(work, ignore_errors=True)
     print()

@@ -2,7 +2,8 @@
 
 A backup is one ``.tar.gz`` file holding ``manifest.json``, the database (a copy made
 with SQLite's online backup API, or a ``pg_dump`` custom-format archive for
-PostgreSQL) and the ``uploads/`` folder. The online backup API copies a consistent
+PostgreSQL) and the stored files: ``uploads/`` (files attached to testimony) and
+``reports/`` (built and published reports). The online backup API copies a consistent
 snapshot while the app keeps serving; ``pg_dump`` runs in one transaction, so it is
 consistent too. The archive is written under a temporary name and renamed at the end,
 so a backup that fails midway never leaves a file that looks complete.
@@ -38,7 +39,7 @@ class Manifest:
     created_at: str
     dialect: str
     database_file: str
-    uploads: int
+    files: dict[str, int]
     sha256: dict[str, str]
 
     def as_json(self) -> str:
@@ -48,7 +49,7 @@ class Manifest:
                 "created_at": self.created_at,
                 "dialect": self.dialect,
                 "database_file": self.database_file,
-                "uploads": self.uploads,
+                "files": self.files,
                 "sha256": self.sha256,
             },
             indent=2,
@@ -127,26 +128,34 @@ def _dump_database(database_url: str, folder: Path) -> tuple[str, str]:
     raise BackupError(f"Backups of {url.get_backend_name()} databases are not supported")
 
 
+def _files_in(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
+
+
 def create_backup(
-    database_url: str, upload_folder: str | Path, destination: str | Path, *, now: datetime
+    database_url: str,
+    folders: dict[str, str | Path],
+    destination: str | Path,
+    *,
+    now: datetime,
 ) -> Path:
     """Write a backup archive to ``destination`` (a file path, or a folder to put a
-    dated file in) and return its path."""
+    dated file in) and return its path. ``folders`` names the stored-file folders to
+    include, e.g. ``{"uploads": ..., "reports": ...}``."""
     destination = Path(destination)
     if destination.is_dir():
         destination = destination / f"inquiry-backup-{now:%Y%m%d-%H%M%S}.tar.gz"
     if destination.exists():
         raise BackupError(f"{destination} already exists: choose another name")
-    uploads = Path(upload_folder)
+    stored = {name: (Path(path), _files_in(Path(path))) for name, path in folders.items()}
     with tempfile.TemporaryDirectory(prefix="inquiry-backup-") as work:
         folder = Path(work)
         dialect, database_file = _dump_database(database_url, folder)
-        files = sorted(p for p in uploads.rglob("*") if p.is_file()) if uploads.is_dir() else []
         manifest = Manifest(
             created_at=now.isoformat(),
             dialect=dialect,
             database_file=database_file,
-            uploads=len(files),
+            files={name: len(files) for name, (_root, files) in stored.items()},
             sha256={database_file: _sha256(folder / database_file)},
         )
         (folder / "manifest.json").write_text(manifest.as_json())
@@ -155,8 +164,9 @@ def create_backup(
             with tarfile.open(partial, "w:gz") as archive:
                 archive.add(folder / "manifest.json", arcname="manifest.json")
                 archive.add(folder / database_file, arcname=database_file)
-                for path in files:
-                    archive.add(path, arcname=f"uploads/{path.relative_to(uploads)}")
+                for name, (root, files) in stored.items():
+                    for path in files:
+                        archive.add(path, arcname=f"{name}/{path.relative_to(root)}")
             partial.chmod(0o600)
             partial.replace(destination)
         finally:
@@ -182,8 +192,10 @@ def read_manifest(archive_path: str | Path) -> dict:
         return json.loads(handle.read())
 
 
-def restore_backup(archive_path: str | Path, database_url: str, upload_folder: str | Path) -> dict:
-    """Replace the database and the uploaded files with those in the backup.
+def restore_backup(
+    archive_path: str | Path, database_url: str, folders: dict[str, str | Path]
+) -> dict:
+    """Replace the database and the stored files with those in the backup.
 
     The database must be of the kind the backup was made from. Returns the manifest.
     """
@@ -233,12 +245,13 @@ def restore_backup(archive_path: str | Path, database_url: str, upload_folder: s
                 ],
                 env,
             )
-        uploads = Path(upload_folder)
-        restored = folder / "uploads"
-        if uploads.exists():
-            shutil.rmtree(uploads)
-        if restored.is_dir():
-            shutil.copytree(restored, uploads)
-        else:
-            uploads.mkdir(parents=True, exist_ok=True)
+        for name, path in folders.items():
+            target = Path(path)
+            restored = folder / name
+            if target.exists():
+                shutil.rmtree(target)
+            if restored.is_dir():
+                shutil.copytree(restored, target)
+            else:
+                target.mkdir(parents=True, exist_ok=True)
     return manifest

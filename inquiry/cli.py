@@ -73,6 +73,13 @@ def create_researcher(email: str, name: str, password: str) -> None:
     click.echo(f"Created researcher account {user.email}")
 
 
+def _stored_file_folders() -> dict[str, str]:
+    """The folders of stored files a backup holds: attachments and reports."""
+    from .reports import storage
+
+    return {"uploads": current_app.config["UPLOAD_FOLDER"], "reports": str(storage.folder())}
+
+
 @inquiry_cli.command("backup")
 @click.argument("destination", type=click.Path(), default=".")
 def backup(destination: str) -> None:
@@ -83,7 +90,7 @@ def backup(destination: str) -> None:
     try:
         path = create_backup(
             current_app.config["SQLALCHEMY_DATABASE_URI"],
-            current_app.config["UPLOAD_FOLDER"],
+            _stored_file_folders(),
             destination,
             now=utcnow(),
         )
@@ -114,11 +121,25 @@ def restore(archive: str, yes: bool) -> None:
     db.engine.dispose()
     try:
         restore_backup(
-            archive,
-            current_app.config["SQLALCHEMY_DATABASE_URI"],
-            current_app.config["UPLOAD_FOLDER"],
+            archive, current_app.config["SQLALCHEMY_DATABASE_URI"], _stored_file_folders()
         )
     except BackupError as error:
         raise click.ClickException(str(error)) from error
     db.engine.dispose()
     click.echo(f"Restored the backup made at {manifest.get('created_at')}")
+
+
+@inquiry_cli.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty (for tests and cron).")
+def worker(burst: bool) -> None:
+    """Build reports from the Redis queue (needs REDIS_URL). Several workers, on this or
+    other machines sharing the database and the report folder, can run at once."""
+    from .reports import jobs
+
+    if not current_app.config.get("REDIS_URL"):
+        raise click.ClickException(
+            "REDIS_URL is not set. Without it, reports are built inside the web process "
+            "and no worker is needed; set REDIS_URL (for example redis://127.0.0.1:6379/0) "
+            "to build them with workers."
+        )
+    jobs.run_worker(current_app._get_current_object(), burst=burst)

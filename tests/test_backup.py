@@ -14,6 +14,7 @@ from sqlalchemy.engine import make_url
 
 from inquiry.extensions import db
 from inquiry.models import Inquiry, User
+from inquiry.reports import storage
 
 
 def snapshot() -> dict[str, list[tuple]]:
@@ -33,6 +34,8 @@ def round_trip(app, tmp_path: Path) -> None:
     runner = app.test_cli_runner()
     uploads = Path(app.config["UPLOAD_FOLDER"])
     with app.app_context():
+        reports = storage.folder()
+        (reports / "version-1.pdf").write_bytes(b"%PDF-1.7 the published report")
         researcher = make_user("bea.backup@example.org", researcher=True)
         make_inquiry(researcher, title="Staying at home after a fall")
         (uploads / "ab").mkdir(parents=True, exist_ok=True)
@@ -52,6 +55,7 @@ def round_trip(app, tmp_path: Path) -> None:
         db.session.commit()
         (uploads / "ab" / "letter.pdf").unlink()
         (uploads / "new.txt").write_text("written after the backup")
+        (reports / "version-1.pdf").unlink()
         assert snapshot() != before
         db.session.remove()
 
@@ -60,6 +64,7 @@ def round_trip(app, tmp_path: Path) -> None:
     with app.app_context():
         assert snapshot() == before
     assert files_in(uploads) == {"ab/letter.pdf": b"%PDF-1.4 a letter from the care agency"}
+    assert files_in(reports) == {"version-1.pdf": b"%PDF-1.7 the published report"}
 
 
 def test_backup_round_trips_the_database_and_uploads(request, tmp_path):
@@ -74,6 +79,7 @@ def test_backup_round_trips_the_database_and_uploads(request, tmp_path):
     own = make_app(
         SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'inquiry.sqlite'}",
         UPLOAD_FOLDER=str(tmp_path / "uploads"),
+        REPORT_FOLDER=str(tmp_path / "reports"),
     )
     with own.app_context():
         db.create_all()
@@ -86,6 +92,7 @@ def test_backup_into_a_folder_gets_a_dated_name_and_never_overwrites(tmp_path):
     app = make_app(
         SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'inquiry.sqlite'}",
         UPLOAD_FOLDER=str(tmp_path / "uploads"),
+        REPORT_FOLDER=str(tmp_path / "reports"),
     )
     with app.app_context():
         db.create_all()
@@ -99,6 +106,7 @@ def test_backup_into_a_folder_gets_a_dated_name_and_never_overwrites(tmp_path):
     with tarfile.open(made) as archive:
         manifest = json.load(archive.extractfile("manifest.json"))
     assert manifest["dialect"] == "sqlite"
+    assert manifest["files"] == {"uploads": 0, "reports": 0}
     again = runner.invoke(args=["inquiry", "backup", str(made)])
     assert again.exit_code != 0
     assert "already exists" in again.output
@@ -147,6 +155,7 @@ def test_restore_refuses_a_damaged_or_crafted_archive(tmp_path, entries, message
     app = make_app(
         SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'inquiry.sqlite'}",
         UPLOAD_FOLDER=str(tmp_path / "uploads"),
+        REPORT_FOLDER=str(tmp_path / "reports"),
     )
     with app.app_context():
         db.create_all()
@@ -165,6 +174,7 @@ def test_restore_asks_before_replacing_everything(tmp_path):
     app = make_app(
         SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'inquiry.sqlite'}",
         UPLOAD_FOLDER=str(tmp_path / "uploads"),
+        REPORT_FOLDER=str(tmp_path / "reports"),
     )
     with app.app_context():
         db.create_all()

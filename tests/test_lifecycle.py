@@ -14,16 +14,20 @@ from inquiry.inquiries import lifecycle
 from inquiry.models import (
     AuditEvent,
     BallotStatus,
+    BuildKind,
+    BuildStatus,
     ConsentAudience,
     ConsentText,
     InquiryStatus,
     MembershipStatus,
     RecommendationStatus,
+    ReportBuild,
     Role,
     Round,
     RoundKind,
     utcnow,
 )
+from inquiry.reports.services import has_published_version
 
 S = InquiryStatus
 
@@ -199,11 +203,33 @@ def test_reporting_needs_a_closed_ballot_and_none_open(inquiry):
     assert lifecycle.blockers(db.session, inquiry, S.REPORTING) == ["A ballot is still open"]
 
 
-def test_publishing_is_refused_until_there_is_a_report(inquiry):
+def published_version(inquiry) -> ReportBuild:
+    build = ReportBuild(
+        inquiry_id=inquiry.id,
+        kind=BuildKind.PUBLISHED,
+        status=BuildStatus.DONE,
+        version=1,
+        published_at=utcnow(),
+    )
+    db.session.add(build)
+    db.session.commit()
+    return build
+
+
+def test_publishing_is_refused_until_there_is_a_published_report(inquiry):
     set_stage(inquiry, S.REPORTING)
     assert lifecycle.blockers(db.session, inquiry, S.PUBLISHED) == [
         "There is no published report yet"
     ]
+    db.session.add(
+        ReportBuild(inquiry_id=inquiry.id, kind=BuildKind.DRAFT, status=BuildStatus.DONE)
+    )
+    db.session.commit()
+    assert lifecycle.blockers(db.session, inquiry, S.PUBLISHED) == [
+        "There is no published report yet"
+    ]
+    published_version(inquiry)
+    assert lifecycle.blockers(db.session, inquiry, S.PUBLISHED) == []
 
 
 def test_a_published_inquiry_can_be_closed(inquiry):
@@ -261,7 +287,7 @@ def test_a_feature_can_replace_the_report_guard(inquiry):
         return None
 
     lifecycle.register_guard(
-        "reporting", "published", report_published, replaces=lifecycle.no_published_report
+        "reporting", "published", report_published, replaces=has_published_version
     )
     assert lifecycle.GUARDS[(S.REPORTING, S.PUBLISHED)] == [report_published]
     assert lifecycle.blockers(db.session, inquiry, S.PUBLISHED) == []
@@ -314,12 +340,7 @@ def test_the_whole_journey(inquiry, researcher):
     add_participant(inquiry)
     # Voting needs a recommendation going to the vote; reporting, a closed ballot.
     make_ballot(inquiry, [going_to_the_vote(inquiry)], status=BallotStatus.CLOSED)
-    lifecycle.register_guard(
-        S.REPORTING,
-        S.PUBLISHED,
-        lambda session, checked: None,
-        replaces=lifecycle.no_published_report,
-    )
+    published_version(inquiry)
     for target in lifecycle.STAGES[1:]:
         lifecycle.change_stage(db.session, inquiry, target, actor=researcher, now=utcnow())
     db.session.commit()

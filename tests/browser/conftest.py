@@ -53,6 +53,9 @@ class LiveServer:
                 "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_dir / 'browser.sqlite'}",
                 "WTF_CSRF_ENABLED": True,
                 "SERVER_NAME": None,
+                # Report builds run in the background as in real use.
+                "REPORT_WORKER_HELD": False,
+                "REPORT_FOLDER": str(tmp_dir / "reports"),
             },
         )
         with self.app.app_context():

@@ -6,7 +6,9 @@ one supports and amends another's, and its author accepts the amendment; the
 researcher merges two that say the same thing, and the author of the merged draft
 accepts the merged wording; the researcher sends them to the vote and opens the
 ballot; everyone votes, one with a dissent; the researcher closes the ballot and
-everyone reads the results.
+everyone reads the results. The researcher then builds a draft report, participants
+comment on it in review, the researcher publishes it, and a commissioner downloads the
+PDF, whose text the test reads.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import re
 
 from playwright.sync_api import Browser, Page, expect
+from pypdf import PdfReader
 
 from inquiry.extensions import db
 from inquiry.models import InquiryStatus, Membership, Role
@@ -22,6 +25,7 @@ from .conftest import LiveServer, new_page
 from .test_journey import PASSWORD, sign_in, visit
 
 PEOPLE = [
+    ("cora@example.org", "Cora Whitfield", Role.COMMISSIONER, "", ""),
     ("priya@example.org", "Priya Shah", Role.PARTICIPANT, "nurse", "nhs"),
     ("tom@example.org", "Tom Clarke", Role.PARTICIPANT, "care_worker", "independent_care"),
     ("aisha@example.org", "Aisha Khan", Role.PARTICIPANT, "social_worker", "local_authority"),
@@ -225,3 +229,66 @@ def test_participants_write_amend_and_vote_on_recommendations_in_secret(
     priya.locator("#summary").get_by_role("link", name=re.compile("One named person")).click()
     visit(priya, "results-recommendation")
     expect(priya.get_by_text("Without paid travel time").first).to_be_visible()
+
+    report_journey(browser, live_server, base, researcher, priya)
+
+
+def wait_for_build(page: Page, base: str) -> None:
+    """The report page offers the files once the background build is ready."""
+    page.goto(base + "/report")
+    for _ in range(90):
+        if page.locator("#build-list tbody tr").first.get_by_text("Ready", exact=True).count():
+            return
+        page.wait_for_timeout(1000)
+        page.goto(base + "/report")
+    raise AssertionError("the report build did not finish")
+
+
+def report_journey(browser: Browser, server: LiveServer, base: str, researcher, priya) -> None:
+    researcher.goto(base + "/report")
+    visit(researcher, "report-researcher")
+    researcher.get_by_role("link", name="Edit the narrative").click()
+    visit(researcher)
+    researcher.get_by_label("Foreword").fill(
+        "We thank everyone who told us about life with care at home."
+    )
+    researcher.get_by_role("button", name="Save the narrative").click()
+
+    researcher.goto(base + "/report")
+    researcher.get_by_role("button", name="Build a draft").click()
+    wait_for_build(researcher, base)
+    visit(researcher, "report-draft-ready")
+
+    researcher.goto(base + "/report/review")
+    researcher.get_by_role("button", name="Open the review").click()
+    priya.goto(base + "/report/review")
+    visit(priya, "report-review")
+    priya.get_by_label("The recommendations", exact=True).check()
+    priya.get_by_label("Your comment").fill(
+        "Please say that the named person should be reachable in the evening."
+    )
+    priya.get_by_role("button", name="Send comment").click()
+    expect(priya.get_by_text("reachable in the evening").first).to_be_visible()
+    researcher.goto(base + "/report/review")
+    expect(researcher.get_by_text("reachable in the evening").first).to_be_visible()
+    researcher.get_by_role("button", name="Close the review").click()
+
+    researcher.goto(base + "/report/publish")
+    visit(researcher, "report-publish")
+    researcher.get_by_role("button", name=re.compile("Publish version 1")).click()
+    wait_for_build(researcher, base)
+
+    commissioner = new_page(browser)
+    sign_in(commissioner, server, "cora@example.org")
+    commissioner.goto(base + "/report")
+    visit(commissioner, "report-commissioner")
+    with commissioner.expect_download() as download:
+        commissioner.get_by_role("link", name=re.compile("Download version 1 as a PDF")).click()
+    path = download.value.path()
+    text = "\n".join(page.extract_text() for page in PdfReader(path).pages)
+    compact = " ".join(text.split())
+    assert "What would it take to help people to have a good life at home" in compact
+    assert "One named person to call" in compact
+    assert "Paid travel time for carers" in compact
+    assert "DRAFT" not in text
+    assert "We thank everyone who told us about life with care at home." in compact
