@@ -363,3 +363,25 @@ def test_researchers_find_the_downloads_alongside_the_report(client_request, wor
     }
     page = client_request.login(world.people["participant"]).get(url(world.inquiry))
     assert page.select_one("#exports") is None
+
+
+def test_the_overview_offers_the_latest_published_version_to_every_member(client_request, world):
+    page = client_request.login(world.people["witness"]).get(f"/inquiries/{world.inquiry.id}")
+    assert page.select_one("#overview-report") is None
+    for version in (1, 2):
+        db.session.add(
+            ReportBuild(
+                inquiry_id=world.inquiry.id,
+                kind=BuildKind.PUBLISHED,
+                status=BuildStatus.DONE,
+                version=version,
+                published_at=utcnow(),
+            )
+        )
+    db.session.commit()
+    for person in PEOPLE:
+        page = client_request.login(world.people[person]).get(f"/inquiries/{world.inquiry.id}")
+        text = " ".join(page.select_one("#overview-report").get_text().split())
+        assert text.startswith("Version 2 of the report was published on"), person
+        link = page.select_one("#overview-report a")
+        assert link["href"] == f"/inquiries/{world.inquiry.id}/report/versions/2.pdf"

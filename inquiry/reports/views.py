@@ -454,3 +454,12 @@ def close_review(inquiry: Inquiry):
         db.session.commit()
         flash("The review is closed. Participants can no longer comment.", "success")
     return redirect(url_for("reports.review", inquiry_id=inquiry.id))
+
+
+@bp.app_template_global("latest_published_report")
+def latest_published_report(inquiry: Inquiry) -> ReportBuild | None:
+    """For the overview page: the newest published version, for every member."""
+    if not policy.can_read_published_report(current_user, inquiry):
+        return None
+    versions = services.published_versions(db.session, inquiry)
+    return versions[0] if versions else None
