@@ -242,14 +242,9 @@ def stored_reflections(app, seeded: Seeded) -> int:
 
 
 @contextmanager
-def gunicorn(database_url: str, workers: int) -> Iterator[str]:
+def gunicorn(app_spec: str, env: dict[str, str], *, workers: int) -> Iterator[str]:
+    """The app served by gunicorn on a free local port; yields its base URL."""
     port = free_port()
-    env = {
-        **os.environ,
-        "INQUIRY_CONFIG": "production",
-        "SECRET_KEY": SECRET,
-        "DATABASE_URL": database_url,
-    }
     process = subprocess.Popen(
         [
             sys.executable,
@@ -261,10 +256,10 @@ def gunicorn(database_url: str, workers: int) -> Iterator[str]:
             f"127.0.0.1:{port}",
             "--log-level",
             "warning",
-            "inquiry:create_app()",
+            app_spec,
         ],
         cwd=ROOT,
-        env=env,
+        env={**os.environ, **env},
     )
     try:
         deadline = time.monotonic() + 60
@@ -274,14 +269,18 @@ def gunicorn(database_url: str, workers: int) -> Iterator[str]:
                 break
             except OSError:
                 if process.poll() is not None:
-                    raise RuntimeError("gunicorn stopped while starting") from None
+                    raise RuntimeError(f"gunicorn stopped while starting {app_spec}") from None
                 time.sleep(0.2)
         else:
-            raise RuntimeError("gunicorn did not start")
+            raise RuntimeError(f"gunicorn did not start {app_spec}")
         yield f"http://127.0.0.1:{port}"
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def production_env(database_url: str) -> dict[str, str]:
+    return {"INQUIRY_CONFIG": "production", "SECRET_KEY": SECRET, "DATABASE_URL": database_url}
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -385,7 +384,9 @@ def reflections_at_once(database_url: str, participants: int = 50, workers: int 
     seeded = seed(app, participants)
     page = f"/inquiries/{seeded.inquiry_id}/sessions/{seeded.round_id}/take-part"
     action = f"/inquiries/{seeded.inquiry_id}/prompts/{seeded.prompt_id}/reflection"
-    with gunicorn(database_url, workers) as base_url:
+    with gunicorn(
+        "inquiry:create_app()", production_env(database_url), workers=workers
+    ) as base_url:
         failures, seconds = submit_all(
             base_url,
             seeded,
@@ -406,7 +407,9 @@ def ballots_at_once(
     app = app_for(database_url)
     seeded = seed(app, participants)
     ballot_id = open_a_ballot(app, seeded, recommendations)
-    with gunicorn(database_url, workers) as base_url:
+    with gunicorn(
+        "inquiry:create_app()", production_env(database_url), workers=workers
+    ) as base_url:
         failures, seconds = submit_all(
             base_url,
             seeded,

@@ -23,13 +23,11 @@ import os
 import platform
 import re
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import event  # noqa: E402
 
+from benchmarks.concurrency import gunicorn, production_env  # noqa: E402
 from benchmarks.seed import LARGE, SMALL, password_hash, seed_inquiry, seed_many  # noqa: E402
 from inquiry import create_app  # noqa: E402
 from inquiry.extensions import db  # noqa: E402
@@ -143,47 +142,6 @@ def count_queries(app, url: str, cookie: str) -> tuple[int, int]:
     return len(statements), len(response.data)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextmanager
-def gunicorn(app_spec: str, env: dict[str, str]):
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--workers",
-            "2",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            app_spec,
-        ],
-        cwd=ROOT,
-        env={**os.environ, **env},
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            raise RuntimeError(f"gunicorn did not start for {app_spec}")
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-
-
 def load(url: str, cookie: str | None, seconds: int) -> dict[str, float]:
     command = ["wrk", "-t2", "-c16", f"-d{seconds}s", "-s", str(LUA), url]
     if cookie:
@@ -196,11 +154,9 @@ def load(url: str, cookie: str | None, seconds: int) -> dict[str, float]:
 
 
 def app_env(path: Path) -> dict[str, str]:
-    return {
-        "INQUIRY_CONFIG": "production",
-        "SECRET_KEY": SECRET,
-        "DATABASE_URL": f"sqlite:///{path}",
-    }
+    env = production_env(f"sqlite:///{path}")
+    env["SECRET_KEY"] = SECRET
+    return env
 
 
 def main() -> int:
@@ -257,8 +213,8 @@ def main() -> int:
     print("| --- | --- | --- | --- | --- | --- |")
     latency_1x = {}
     with (
-        gunicorn("benchmarks.minimal_app:create_app()", {}) as minimal,
-        gunicorn("inquiry:create_app()", app_env(work / "base.sqlite")) as real,
+        gunicorn("benchmarks.minimal_app:create_app()", {}, workers=2) as minimal,
+        gunicorn("inquiry:create_app()", app_env(work / "base.sqlite"), workers=2) as real,
     ):
         for page in PAGES:
             baseline = load(f"{minimal}/page?bytes={sizes[page.name]}", None, args.seconds)
@@ -287,7 +243,7 @@ def main() -> int:
     print(f"\n## Growth: median latency with {args.growth} times more inquiries and members\n")
     print("| Page | At 1x (ms) | At 10x (ms) | Ratio (target <= 1.25) |")
     print("| --- | --- | --- | --- |")
-    with gunicorn("inquiry:create_app()", app_env(work / "grown.sqlite")) as real:
+    with gunicorn("inquiry:create_app()", app_env(work / "grown.sqlite"), workers=2) as real:
         for page in PAGES:
             result = load(
                 real + grown["paths"]["large"][page.name],

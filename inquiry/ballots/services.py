@@ -50,7 +50,7 @@ from ..models import (
     Vote,
 )
 from ..notifications.services import notify
-from ..personal_data.export import register_section, row
+from ..personal_data.export import membership_ids, register_section, row
 from ..results.rules import passes, quorum_met
 
 MAX_DISSENT_LENGTH = 1000
@@ -799,7 +799,7 @@ def personal_data(session: Session, user: User) -> dict[str, list[dict]]:
     """For the person's data download: the ballots they took part in, and their own
     votes on a ballot that is still open. Once a ballot closes nothing ties them to
     their votes, so those cannot be included."""
-    ids = list(session.scalars(select(Membership.id).where(Membership.user_id == user.id)))
+    ids = membership_ids(session, user)
     if not ids:
         return {}
     took_part = session.execute(

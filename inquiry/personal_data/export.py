@@ -83,7 +83,8 @@ def collect(session: Session, user: User, *, now: datetime) -> dict[str, Any]:
     return data
 
 
-def _membership_ids(session: Session, user: User) -> list[int]:
+def membership_ids(session: Session, user: User) -> list[int]:
+    """The ids of all the person's memberships, in every inquiry and state."""
     return list(session.scalars(select(Membership.id).where(Membership.user_id == user.id)))
 
 
@@ -129,7 +130,7 @@ def _consent(session: Session, user: User) -> list[dict[str, Any]]:
 
 
 def _testimony(session: Session, user: User) -> list[dict[str, Any]]:
-    ids = _membership_ids(session, user)
+    ids = membership_ids(session, user)
     testimonies = list(
         session.scalars(
             select(Testimony).where(Testimony.witness_id.in_(ids)).order_by(Testimony.id)
@@ -152,7 +153,7 @@ def _questions(session: Session, user: User) -> dict[str, Any]:
 
 
 def _reflections(session: Session, user: User) -> dict[str, Any]:
-    ids = _membership_ids(session, user)
+    ids = membership_ids(session, user)
     reflections = session.scalars(
         select(Reflection).where(Reflection.author_id.in_(ids)).order_by(Reflection.id)
     )

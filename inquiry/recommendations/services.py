@@ -52,7 +52,7 @@ from ..models import (
     recommendation_themes,
 )
 from ..notifications.services import notify
-from ..personal_data.export import register_section, row
+from ..personal_data.export import membership_ids, register_section, row
 
 MAX_TITLE_LENGTH = 150
 MAX_TEXT_LENGTH = 5_000
@@ -1165,7 +1165,7 @@ def personal_data(session: Session, user: User) -> dict[str, list[dict]]:
     """Everything of the person's in this feature, for their data download: what they
     wrote (drafts included), the wordings they made, comments, amendments, what they
     supported and their answers to merges."""
-    ids = list(session.scalars(select(Membership.id).where(Membership.user_id == user.id)))
+    ids = membership_ids(session, user)
     if not ids:
         return {}
     written = session.scalars(
