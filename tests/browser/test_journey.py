@@ -154,10 +154,11 @@ def test_sign_in_errors_with_the_keyboard_only(live_server: LiveServer, browser:
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_be_visible()
     expect(page).to_have_title(re.compile(r"^Error: Sign in"))
-    assert page.evaluate("document.activeElement.classList.contains('govuk-error-summary')")
+    # GOV.UK Frontend moves focus to the summary once its script has run: wait for it.
+    expect(summary).to_be_focused()
     visit(page, "sign-in-errors")
     summary.get_by_role("link", name=re.compile("Enter your password")).press("Enter")
-    assert page.evaluate("document.activeElement.id") == "password"
+    expect(page.locator("#password")).to_be_focused()
 
 
 def sign_in(page: Page, server: LiveServer, email: str) -> None:
