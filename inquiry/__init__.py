@@ -97,6 +97,7 @@ def register_blueprints(app: Flask) -> None:
     from .accounts.views import bp as accounts_bp
     from .audit.views import bp as audit_bp
     from .ballots.views import bp as ballots_bp
+    from .challenges.views import bp as challenges_bp
     from .cohort.views import bp as cohort_bp
     from .consent.views import bp as consent_bp
     from .curation.views import bp as curation_bp
@@ -110,11 +111,13 @@ def register_blueprints(app: Flask) -> None:
     from .pages.errors import register_error_handlers
     from .pages.views import bp as pages_bp
     from .personal_data.views import bp as personal_data_bp
+    from .progress.views import bp as progress_bp
     from .questions.views import bp as questions_bp
     from .recommendations.views import bp as recommendations_bp
     from .reflections.views import bp as reflections_bp
     from .reports.exports import bp as report_exports_bp
     from .reports.views import bp as reports_bp
+    from .responses.views import bp as responses_bp
     from .results.views import bp as results_bp
     from .rounds.views import bp as rounds_bp
     from .safeguarding.views import bp as safeguarding_bp
@@ -149,6 +152,9 @@ def register_blueprints(app: Flask) -> None:
         personal_data_bp,
         reports_bp,
         report_exports_bp,
+        responses_bp,
+        progress_bp,
+        challenges_bp,
     ):
         app.register_blueprint(blueprint)
     register_error_handlers(app)

@@ -592,3 +592,35 @@ def can_review_report(user: User, inquiry: Inquiry) -> bool:
 def can_read_published_report(user: User, inquiry: Inquiry) -> bool:
     """Published versions, PDF and HTML: every member of the inquiry."""
     return is_member(user, inquiry)
+
+
+# The commissioner's response, progress and 100-day challenges --------------------------
+# Whether the inquiry has reached the point where these are possible (a published report,
+# a published response) is checked by the services, so that the pages can explain it.
+
+
+def can_respond(user: User, inquiry: Inquiry) -> bool:
+    """Draft and publish the response to the recommendations: commissioners of the
+    inquiry."""
+    return role_in(user, inquiry) == Role.COMMISSIONER
+
+
+def can_see_response_deadline(user: User, inquiry: Inquiry) -> bool:
+    """See whether the response is on time or overdue: researchers and commissioners."""
+    return role_in(user, inquiry) in (Role.RESEARCHER, Role.COMMISSIONER)
+
+
+def can_see_progress(user: User, inquiry: Inquiry) -> bool:
+    """The published response, progress updates and challenges: every member and
+    observer."""
+    return is_member(user, inquiry)
+
+
+def can_report_progress(user: User, inquiry: Inquiry) -> bool:
+    """Post progress updates on the recommendations: commissioners."""
+    return role_in(user, inquiry) == Role.COMMISSIONER
+
+
+def can_manage_challenges(user: User, inquiry: Inquiry) -> bool:
+    """Start and run 100-day challenges: commissioners and researchers."""
+    return role_in(user, inquiry) in (Role.COMMISSIONER, Role.RESEARCHER)

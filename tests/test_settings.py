@@ -88,6 +88,9 @@ def valid_settings(**changes) -> dict[str, str]:
         "retention_date-day": "30",
         "retention_date-month": "11",
         "retention_date-year": "2027",
+        "response_due_on-day": "26",
+        "response_due_on-month": "2",
+        "response_due_on-year": "2027",
         "withdrawal_policy": "remove",
         "agreement_scale": "three_point",
         "pass_threshold": "three_quarters",
@@ -182,6 +185,7 @@ def test_saving_every_setting(client_request, inquiry, researcher):
     assert (inquiry.starts_on, inquiry.ends_on) == (date(2026, 10, 1), date(2026, 11, 12))
     assert inquiry.withdrawal_deadline == date(2026, 12, 31)
     assert inquiry.retention_date == date(2027, 11, 30)
+    assert inquiry.response_due_on == date(2027, 2, 26)
     assert inquiry.withdrawal_policy == WithdrawalPolicy.REMOVE
     assert inquiry.agreement_scale == AgreementScale.THREE_POINT
     assert (inquiry.pass_threshold_numerator, inquiry.pass_threshold_denominator) == (3, 4)
@@ -205,6 +209,7 @@ def test_saving_every_setting(client_request, inquiry, researcher):
             "quorum_percent",
             "safeguarding_contact",
             "withdrawal_policy",
+            "response_due_on",
         ]
     }
     assert "Dana" not in str(event.details)
@@ -497,6 +502,11 @@ def test_month_names_are_understood(client_request, inquiry, researcher):
             "withdrawal_deadline",
             "Deadline for withdrawing testimony must be the same as or before the data "
             "retention date",
+        ),
+        (
+            dates("response_due_on", "11", "11", "2026"),
+            "response_due_on",
+            "Response due date must be the same as or after the end date",
         ),
     ],
 )

@@ -111,6 +111,15 @@ ACTION_LABELS = {
     "report.commented": "Comment on the draft report posted",
     "report.downloaded": "Report downloaded",
     "report.exported": "Report data downloaded",
+    "response.answer_saved": "Answer to a recommendation saved (draft)",
+    "response.published": "Commissioner's response published",
+    "progress.updated": "Progress update posted",
+    "challenge.started": "100-day challenge started",
+    "challenge.changed": "100-day challenge changed",
+    "challenge.readiness_rated": "100-day challenge readiness checked",
+    "challenge.launched": "100-day challenge launched",
+    "challenge.reviewed": "100-day challenge review recorded",
+    "challenge.closed": "100-day challenge finished",
 }
 
 

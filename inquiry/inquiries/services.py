@@ -236,6 +236,7 @@ SETTINGS_FIELDS = (
     "quorum_percent",
     "safeguarding_contact",
     "withdrawal_policy",
+    "response_due_on",
 )
 # Names the audit log uses: the threshold's two columns are one setting.
 _AUDIT_NAMES = {

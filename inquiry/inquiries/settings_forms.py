@@ -150,6 +150,13 @@ class SettingsForm(BaseForm):
         description="After this day personal data and testimony are erased, once the inquiry "
         "is closed. It must be after the end date. For example, 27 3 2027",
     )
+    response_due_on = GovDateField(
+        "Response due date",
+        subject="Response due date",
+        description="The commissioner publishes their response to the recommendations by the "
+        "end of this day. Researchers and commissioners see when it is overdue. "
+        "For example, 27 3 2027",
+    )
     withdrawal_policy = GovRadioField(
         "When a member leaves the inquiry, what happens to what they contributed?",
         description="Witnesses' testimony is covered by their consent instead: they can "
@@ -229,6 +236,7 @@ class SettingsForm(BaseForm):
             "ends_on": inquiry.ends_on,
             "withdrawal_deadline": inquiry.withdrawal_deadline,
             "retention_date": inquiry.retention_date,
+            "response_due_on": inquiry.response_due_on,
             "withdrawal_policy": str(inquiry.withdrawal_policy),
             "agreement_scale": str(inquiry.agreement_scale),
             "pass_threshold": named or CUSTOM,
@@ -257,6 +265,11 @@ class SettingsForm(BaseForm):
                 self.add_field_error(
                     "retention_date", "Data retention date must be after the start date"
                 )
+        due = self.response_due_on.data
+        if due and ends and due < ends and not self.response_due_on.errors:
+            self.add_field_error(
+                "response_due_on", "Response due date must be the same as or after the end date"
+            )
         if (
             deadline
             and retention
@@ -288,6 +301,7 @@ class SettingsForm(BaseForm):
             "ends_on": self.ends_on.data,
             "withdrawal_deadline": self.withdrawal_deadline.data,
             "retention_date": self.retention_date.data,
+            "response_due_on": self.response_due_on.data,
             "withdrawal_policy": WithdrawalPolicy(self.withdrawal_policy.data),
             "agreement_scale": AgreementScale(self.agreement_scale.data),
             "pass_threshold_numerator": numerator,

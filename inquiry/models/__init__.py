@@ -70,6 +70,22 @@ from .reports import (
     ReportComment,
     ReviewStatus,
 )
+from .responses import (
+    REVIEW_DAYS,
+    Challenge,
+    ChallengeOutcome,
+    ChallengeReadiness,
+    ChallengeReview,
+    ChallengeStatus,
+    CommissionerResponse,
+    Decision,
+    ProgressStatus,
+    ProgressUpdate,
+    ReadinessCondition,
+    ReadinessRating,
+    RecommendationAnswer,
+    ResponseStatus,
+)
 from .rounds import Round, RoundKind, RoundPrompt, RoundStatus
 from .safeguarding import FlagStatus, SafeguardingFlag
 from .testimony import (
@@ -85,6 +101,7 @@ from .testimony import (
 from .user import User
 
 __all__ = [
+    "REVIEW_DAYS",
     "WORDING_FIELDS",
     "AccountToken",
     "Agreement",
@@ -102,10 +119,17 @@ __all__ = [
     "BuildKind",
     "BuildStatus",
     "Certainty",
+    "Challenge",
+    "ChallengeOutcome",
+    "ChallengeReadiness",
+    "ChallengeReview",
+    "ChallengeStatus",
     "CohortTarget",
+    "CommissionerResponse",
     "ConsentAudience",
     "ConsentRecord",
     "ConsentText",
+    "Decision",
     "Excerpt",
     "FlagStatus",
     "Inquiry",
@@ -119,6 +143,8 @@ __all__ = [
     "MergeApproval",
     "MergeApprovalStatus",
     "Notification",
+    "ProgressStatus",
+    "ProgressUpdate",
     "QuestionKind",
     "QuestionStatus",
     "QuestionSupport",
@@ -128,7 +154,10 @@ __all__ = [
     "QuestionnaireResponse",
     "QuestionnaireStatus",
     "QuestionnaireSubmission",
+    "ReadinessCondition",
+    "ReadinessRating",
     "Recommendation",
+    "RecommendationAnswer",
     "RecommendationComment",
     "RecommendationStatus",
     "RecommendationSupport",
@@ -139,6 +168,7 @@ __all__ = [
     "Report",
     "ReportBuild",
     "ReportComment",
+    "ResponseStatus",
     "ReviewStatus",
     "Role",
     "Round",

@@ -158,6 +158,8 @@ class Inquiry(Base):
     withdrawal_deadline: Mapped[date | None] = mapped_column(Date)
     # After this day personal data and testimony of a closed inquiry are erased.
     retention_date: Mapped[date | None] = mapped_column(Date)
+    # The commissioner's response to the recommendations is due by the end of this day.
+    response_due_on: Mapped[date | None] = mapped_column(Date)
     agreement_scale: Mapped[AgreementScale] = mapped_column(
         enum_column(AgreementScale), default=AgreementScale.FIVE_POINT, server_default="five_point"
     )
