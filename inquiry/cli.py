@@ -143,3 +143,35 @@ def worker(burst: bool) -> None:
             "to build them with workers."
         )
     jobs.run_worker(current_app._get_current_object(), burst=burst)
+
+
+@inquiry_cli.command("retention")
+@click.option("--dry-run", is_flag=True, help="Print what would be erased; change nothing.")
+def retention(dry_run: bool) -> None:
+    """Erase the personal data and testimony of closed inquiries whose retention date has
+    passed, keeping their published reports. Safe to run every day from cron: an inquiry
+    is erased once, and nothing is done before its retention date."""
+    from .inquiries.lifecycle import today
+    from .personal_data.erasure import apply_retention, due_for_retention, retention_plan
+    from .reports import storage as report_storage
+
+    plans = [
+        retention_plan(db.session, inquiry)
+        for inquiry in due_for_retention(db.session, today=today())
+    ]
+    if not plans:
+        click.echo("No closed inquiry is past its retention date: nothing to erase.")
+        return
+    for plan in plans:
+        if dry_run:
+            click.echo(plan.describe(done=False))
+            continue
+        files = apply_retention(db.session, plan, now=utcnow())
+        # One inquiry at a time: an inquiry erased stays erased if a later one fails.
+        db.session.commit()
+        report_storage.remove(*files)
+        click.echo(plan.describe(done=True))
+    if dry_run:
+        click.echo("Dry run: nothing was changed.")
+    else:
+        click.echo(f"Erased {len(plans)} inquiry(ies).")

@@ -111,6 +111,8 @@ ACTION_LABELS = {
     "report.commented": "Comment on the draft report posted",
     "report.downloaded": "Report downloaded",
     "report.exported": "Report data downloaded",
+    "membership.erased": "Member's personal data erased",
+    "inquiry.retention_erased": "Personal data erased after the retention date",
     "response.answer_saved": "Answer to a recommendation saved (draft)",
     "response.published": "Commissioner's response published",
     "progress.updated": "Progress update posted",

@@ -26,6 +26,7 @@ from ..mail import mail_configured
 from ..models import CohortTarget, Inquiry, Membership, MembershipStatus, Role, utcnow
 from ..models.profile import LIVED_EXPERIENCE, PROFESSIONAL_ROLES, SECTORS
 from ..permissions import requires
+from ..personal_data import erasure
 from ..security.rate_limits import config_limit, per_user
 from . import composition, csv_import, services
 from .forms import (
@@ -370,6 +371,30 @@ def withdraw_member(inquiry: Inquiry, membership_id: int):
         can_withdraw=services.can_be_withdrawn(membership),
         form=form,
         own=False,
+    )
+
+
+@bp.route(
+    "/inquiries/<int:inquiry_id>/cohort/members/<int:membership_id>/erase",
+    methods=["GET", "POST"],
+)
+@requires(policy.can_manage)
+def erase_member(inquiry: Inquiry, membership_id: int):
+    membership = _load_member(inquiry, membership_id)
+    form = ConfirmForm()
+    can_erase = erasure.can_be_erased(membership)
+    if can_erase and form.validate_on_submit():
+        erasure.erase_member(db.session, membership, actor=current_user, now=utcnow())
+        db.session.commit()
+        flash("The member's personal data has been erased", "success")
+        return redirect(url_for("cohort.index", inquiry_id=inquiry.id))
+    return render_template(
+        "cohort/erase.html",
+        inquiry=inquiry,
+        membership=membership,
+        effect=services.withdrawal_effect(db.session, membership),
+        can_erase=can_erase,
+        form=form,
     )
 
 

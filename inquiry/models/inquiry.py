@@ -160,6 +160,8 @@ class Inquiry(Base):
     retention_date: Mapped[date | None] = mapped_column(Date)
     # The commissioner's response to the recommendations is due by the end of this day.
     response_due_on: Mapped[date | None] = mapped_column(Date)
+    # Set when the retention date passed and personal data and testimony were erased.
+    personal_data_erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     agreement_scale: Mapped[AgreementScale] = mapped_column(
         enum_column(AgreementScale), default=AgreementScale.FIVE_POINT, server_default="five_point"
     )
@@ -261,6 +263,8 @@ class Membership(Base):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when a researcher erased the member's personal data (or the retention date did).
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     # Participants' profile, self-declared.
     professional_role: Mapped[str] = mapped_column(String(40), default="", server_default="")

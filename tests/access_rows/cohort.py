@@ -23,6 +23,8 @@ ROWS: dict[tuple[str, str], tuple[str, int, dict[str, int]]] = {
     ("cohort.edit_member", "POST"): ("manage", 302, {}),
     ("cohort.withdraw_member", "GET"): ("manage", 200, {}),
     ("cohort.withdraw_member", "POST"): ("manage", 302, {}),
+    ("cohort.erase_member", "GET"): ("manage", 200, {}),
+    ("cohort.erase_member", "POST"): ("manage", 302, {}),
     ("cohort.profile", "GET"): (PROFILE_ROLES, 200, {}),
     ("cohort.profile", "POST"): (PROFILE_ROLES, 302, {}),
     ("cohort.withdraw_self", "GET"): (PROFILE_ROLES, 200, {}),
