@@ -373,7 +373,9 @@ def test_cover_and_narrative_come_from_the_inquiry_and_report(scene):
     assert content.cover.dates == "2 March 2026 to 13 April 2026"
     assert content.narrative.foreword.startswith("We asked people who give care")
     assert content.narrative.next_steps.startswith("Northshire Council will respond")
+    # No response has been published (test_report_responses.py covers one that has).
     assert content.responses is None
+    assert all(entry.response is None for entry in content.recommendations)
 
 
 def test_method_uses_the_default_for_the_mode_until_researchers_write_their_own(app):

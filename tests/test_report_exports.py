@@ -82,6 +82,8 @@ def test_recommendations_csv_has_each_recommendation_with_its_result(client, sce
     # Not on the closed ballot: no results. A formula is neutralised.
     assert by_reference["R9"]["Title"] == '\'=HYPERLINK("http://example.com")'
     assert by_reference["R9"]["Support (%)"] == ""
+    # No response is published yet: its columns are there, empty.
+    assert r1["Commissioner's decision"] == "" and r1["Progress (%)"] == ""
     event = db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "report.exported"))
     assert event.details == {"kind": "recommendations_csv"}
     assert event.actor_id == scene.researcher.id

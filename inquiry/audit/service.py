@@ -116,12 +116,12 @@ ACTION_LABELS = {
     "response.answer_saved": "Answer to a recommendation saved (draft)",
     "response.published": "Commissioner's response published",
     "progress.updated": "Progress update posted",
-    "challenge.started": "100-day challenge started",
-    "challenge.changed": "100-day challenge changed",
-    "challenge.readiness_rated": "100-day challenge readiness checked",
-    "challenge.launched": "100-day challenge launched",
-    "challenge.reviewed": "100-day challenge review recorded",
-    "challenge.closed": "100-day challenge finished",
+    "challenge.started": "Started a 100-day challenge",
+    "challenge.changed": "Changed a 100-day challenge",
+    "challenge.readiness_rated": "Checked the readiness of a 100-day challenge",
+    "challenge.launched": "Launched a 100-day challenge",
+    "challenge.reviewed": "Recorded a 100-day challenge review",
+    "challenge.closed": "Finished a 100-day challenge",
 }
 
 

@@ -15,7 +15,9 @@ in the tree is an ORM object, and everything in it may be published:
 - participants are named only when they agreed to be (``named_in_report``);
 - reflections are counted, never quoted: they were shared with the cohort only;
 - breakdowns of people and votes hide groups smaller than three;
-- the evaluation's written answers are counted, never quoted.
+- the evaluation's written answers are counted, never quoted;
+- the commissioner's response appears only once it is published: answers of a draft
+  response, however far along, are never read into the report.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from __future__ import annotations
 import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from markupsafe import Markup
@@ -33,14 +35,17 @@ from sqlalchemy.orm import Session, lazyload
 from ..cohort import composition
 from ..evaluation import services as evaluation
 from ..excerpts.services import quotable_excerpts
-from ..formatting import uk_date
+from ..formatting import UK, uk_date
 from ..models import (
+    ChallengeStatus,
+    Decision,
     Excerpt,
     Inquiry,
     InquiryMode,
     Invitation,
     Membership,
     MembershipStatus,
+    ProgressStatus,
     Recommendation,
     RecommendationStatus,
     Reflection,
@@ -55,6 +60,7 @@ from ..models import (
 from ..models.profile import LIVED_EXPERIENCE
 from ..models.recommendations import recommendation_excerpts
 from ..privacy import suppress_small_groups
+from ..responses import summary as response_summary
 from ..results import services as results_services
 from ..results.matrix import ZONE_MEANINGS, Zone, describe, matrix_svg
 from ..rounds.services import plan_for
@@ -237,6 +243,20 @@ class Outcome:
 
 
 @dataclass
+class AnswerSummary:
+    """The commissioner's answer to one recommendation, as the recommendations chapter
+    shows it under the recommendation."""
+
+    decision: str  # "Accepted"
+    reasons: str
+    lead: str
+    target_on: date | None
+    # The latest progress update's status label and percentage; None before the first.
+    progress_status: str | None = None
+    progress_percent: int | None = None
+
+
+@dataclass
 class RecommendationEntry:
     reference: str  # "R1"
     title: str
@@ -248,6 +268,8 @@ class RecommendationEntry:
     status: str
     quotes: list[Quote] = field(default_factory=list)
     outcome: Outcome | None = None
+    # The published response to it; None before publishing or when it is not answered.
+    response: AnswerSummary | None = None
 
 
 @dataclass
@@ -304,6 +326,70 @@ class EvaluationSummary:
 
 
 @dataclass
+class Count:
+    label: str
+    count: int
+
+
+@dataclass
+class LatestProgress:
+    """The latest progress update on one recommendation."""
+
+    status: str  # "In progress"
+    percent: int
+    happened_on: date
+    note: str  # what happened; for a dropped recommendation, why
+
+
+@dataclass
+class ChallengeSummary:
+    """A 100-day challenge testing one recommendation."""
+
+    status: str  # "Being designed", "Live" or "Finished"
+    finished: bool
+    goal: str
+    sponsor: str
+    starts_on: date
+    # Filled in once the challenge has finished.
+    outcome: str = ""  # "Goal met"
+    outcome_summary: str = ""
+
+
+@dataclass
+class ResponseEntry:
+    """The commissioner's answer to one recommendation, with what has happened since."""
+
+    reference: str  # "R1"
+    title: str
+    decision: str  # "Accepted"
+    reasons: str
+    lead: str
+    target_on: date | None
+    progress: LatestProgress | None = None  # None before the first update
+    challenge: ChallengeSummary | None = None
+
+
+@dataclass
+class ResponsesSection:
+    """The commissioner's published response: only ever built from a published one."""
+
+    organisation: str  # the commissioning organisation, "" when not set
+    published_on: date | None
+    # Every decision in order with how many recommendations got it, zeros included.
+    decisions: list[Count] = field(default_factory=list)
+    # The mean of the recommendations' progress; None until any update is reported.
+    overall_percent: int | None = None
+    # Recommendations by the status of their latest update (none yet counts as not
+    # started); empty until any update is reported.
+    progress: list[Count] = field(default_factory=list)
+    entries: list[ResponseEntry] = field(default_factory=list)
+
+    @property
+    def answered(self) -> int:
+        return len(self.entries)
+
+
+@dataclass
 class GlossaryEntry:
     term: str
     meaning: str
@@ -330,8 +416,8 @@ class ReportContent:
     ballot: BallotSummary | None
     matrix: Matrix | None
     appendix: Appendix
-    # The commissioner's response: None until a later feature publishes one.
-    responses: Any = None
+    # The commissioner's response: None until it is published.
+    responses: ResponsesSection | None = None
     responses_placeholder: str = RESPONSES_NOT_YET
 
     @property
@@ -616,7 +702,9 @@ def _recommendations(
     quotable: dict[int, Excerpt],
     attributions: dict[int, _Attribution],
     results: results_services.BallotResults | None,
-) -> list[RecommendationEntry]:
+    answers: dict[int, AnswerSummary],
+) -> tuple[list[RecommendationEntry], dict[int, str]]:
+    """The entries in R order, and each one's reference by recommendation id."""
     recommendations = session.scalars(
         select(Recommendation)
         .where(
@@ -652,6 +740,7 @@ def _recommendations(
         return (r.number is None, r.number or 0, positions.get(r.id, 0), r.id)
 
     entries = []
+    references: dict[int, str] = {}
     for position, recommendation in enumerate(sorted(recommendations, key=sort_key), start=1):
         quotes = []
         for excerpt_id in sorted(links.get(recommendation.id, []), key=lambda e: order.get(e, 0)):
@@ -660,10 +749,11 @@ def _recommendations(
             if quote is not None:
                 quotes.append(quote)
         result = outcomes.get(recommendation.id)
+        reference = recommendation.reference or (result.reference if result else f"R{position}")
+        references[recommendation.id] = reference
         entries.append(
             RecommendationEntry(
-                reference=recommendation.reference
-                or (result.reference if result else f"R{position}"),
+                reference=reference,
                 title=recommendation.title,
                 body=recommendation.body,
                 for_individual=recommendation.for_individual or "",
@@ -673,9 +763,108 @@ def _recommendations(
                 status=recommendation.status.label,
                 quotes=quotes,
                 outcome=_outcome(result) if result is not None else None,
+                response=answers.get(recommendation.id),
             )
         )
-    return entries
+    return entries, references
+
+
+def _published_day(response) -> date | None:
+    """The day the response was published, in UK time."""
+    if response is None or response.published_at is None:
+        return None
+    published_at = response.published_at
+    if published_at.tzinfo is None:
+        published_at = published_at.replace(tzinfo=UTC)
+    return published_at.astimezone(UK).date()
+
+
+def _latest_progress(entry: response_summary.ProgressEntry) -> LatestProgress | None:
+    update = entry.latest
+    if update is None:
+        return None
+    return LatestProgress(
+        status=ProgressStatus(update.status).label,
+        percent=update.percent,
+        happened_on=update.happened_on,
+        note=update.note or "",
+    )
+
+
+def _challenge(entry: response_summary.ProgressEntry) -> ChallengeSummary | None:
+    challenge = entry.challenge
+    if challenge is None:
+        return None
+    status = ChallengeStatus(challenge.status)
+    finished = status is ChallengeStatus.CLOSED
+    return ChallengeSummary(
+        status=status.label,
+        finished=finished,
+        goal=challenge.goal or "",
+        sponsor=challenge.sponsor or "",
+        starts_on=challenge.starts_on,
+        outcome=challenge.outcome.label if (finished and challenge.outcome) else "",
+        outcome_summary=(challenge.outcome_summary or "") if finished else "",
+    )
+
+
+def _answer_summaries(overview: response_summary.ProgressOverview) -> dict[int, AnswerSummary]:
+    """The published answers by recommendation id (none while the response is a draft:
+    ``progress_overview`` leaves a draft's answers out)."""
+    if not overview.published:
+        return {}
+    summaries = {}
+    for entry in overview.entries:
+        answer = entry.answer
+        if answer is None:
+            continue
+        latest = entry.latest
+        summaries[entry.recommendation.id] = AnswerSummary(
+            decision=Decision(answer.decision).label,
+            reasons=answer.reasons or "",
+            lead=answer.lead or "",
+            target_on=answer.target_on,
+            progress_status=ProgressStatus(latest.status).label if latest else None,
+            progress_percent=latest.percent if latest else None,
+        )
+    return summaries
+
+
+def _responses(
+    inquiry: Inquiry,
+    overview: response_summary.ProgressOverview,
+    references: dict[int, str],
+) -> ResponsesSection | None:
+    """The published response with the progress since; None until it is published."""
+    if not overview.published:
+        return None
+    answered = [entry for entry in overview.entries if entry.answer is not None]
+    decisions: dict[Decision, int] = defaultdict(int)
+    for entry in answered:
+        decisions[Decision(entry.answer.decision)] += 1
+    reported = any(entry.updates for entry in overview.entries)
+    return ResponsesSection(
+        organisation=inquiry.commissioner_organisation or "",
+        published_on=_published_day(overview.response),
+        decisions=[Count(decision.label, decisions[decision]) for decision in Decision],
+        overall_percent=overview.overall_percent if reported else None,
+        progress=[Count(status.label, overview.count(status)) for status in ProgressStatus]
+        if reported
+        else [],
+        entries=[
+            ResponseEntry(
+                reference=references.get(entry.recommendation.id) or entry.recommendation.reference,
+                title=entry.recommendation.title,
+                decision=Decision(entry.answer.decision).label,
+                reasons=entry.answer.reasons or "",
+                lead=entry.answer.lead or "",
+                target_on=entry.answer.target_on,
+                progress=_latest_progress(entry),
+                challenge=_challenge(entry),
+            )
+            for entry in answered
+        ],
+    )
 
 
 def _ballot_and_matrix(
@@ -788,6 +977,16 @@ def build_content(session: Session, inquiry: Inquiry, *, now: datetime) -> Repor
     excerpts = quotable_excerpts(session, inquiry)
     results = results_services.results_for_report(session, inquiry)
     ballot, matrix = _ballot_and_matrix(results)
+    # Published answers only: a draft response's answers are left out.
+    overview = response_summary.progress_overview(session, inquiry)
+    recommendations, references = _recommendations(
+        session,
+        inquiry,
+        {e.id: e for e in excerpts},
+        attributions,
+        results,
+        _answer_summaries(overview),
+    )
     rule_source = results or inquiry
     return ReportContent(
         cover=_cover(inquiry, now),
@@ -796,9 +995,7 @@ def build_content(session: Session, inquiry: Inquiry, *, now: datetime) -> Repor
         taking_part=_taking_part(session, inquiry),
         evidence=evidence,
         themes=_themes(session, inquiry, excerpts, attributions),
-        recommendations=_recommendations(
-            session, inquiry, {e.id: e for e in excerpts}, attributions, results
-        ),
+        recommendations=recommendations,
         ballot=ballot,
         matrix=matrix,
         appendix=Appendix(
@@ -808,6 +1005,7 @@ def build_content(session: Session, inquiry: Inquiry, *, now: datetime) -> Repor
             evaluation=_evaluation(session, inquiry),
             glossary=[GlossaryEntry(term, meaning) for term, meaning in GLOSSARY],
         ),
+        responses=_responses(inquiry, overview, references),
     )
 
 
@@ -840,4 +1038,11 @@ def as_data(content: ReportContent) -> dict[str, Any]:
     return _plain(content)
 
 
-__all__ = ["SECTIONS", "ReportContent", "as_data", "build_content"]
+__all__ = [
+    "SECTIONS",
+    "AnswerSummary",
+    "ReportContent",
+    "ResponsesSection",
+    "as_data",
+    "build_content",
+]

@@ -1,5 +1,6 @@
-"""Downloads alongside the report: the recommendations with their results as a
-spreadsheet (CSV), and everything the report publishes as JSON.
+"""Downloads alongside the report: the recommendations with their results, and the
+commissioner's response once it is published, as a spreadsheet (CSV), and everything
+the report publishes as JSON.
 
 Both are made from ``build_content``, so they hold exactly what the report may
 publish: only testimony whose witness allowed quoting, attributed as they chose; no
@@ -48,15 +49,23 @@ CSV_HEADER = (
     "Consensus (%)",
     "Zone",
     "Next step",
+    "Commissioner's decision",
+    "Reasons",
+    "Lead",
+    "Target date",
+    "Progress (%)",
+    "Progress status",
 )
 
 
 def recommendation_rows(content: ReportContent) -> list[tuple]:
     """One row per recommendation that went to the ballot, in R order. Results are
-    empty until a ballot has closed."""
+    empty until a ballot has closed; the commissioner's response is empty until it is
+    published, and progress until the first update on that recommendation."""
     rows = []
     for entry in content.recommendations:
         outcome = entry.outcome
+        answer = entry.response
         rows.append(
             (
                 entry.reference,
@@ -72,6 +81,12 @@ def recommendation_rows(content: ReportContent) -> list[tuple]:
                 outcome.consensus_percent if outcome else None,
                 (outcome.zone or None) if outcome else None,
                 (outcome.next_step or None) if outcome else None,
+                answer.decision if answer else None,
+                answer.reasons if answer else None,
+                (answer.lead or None) if answer else None,
+                answer.target_on if answer else None,
+                answer.progress_percent if answer else None,
+                answer.progress_status if answer else None,
             )
         )
     return rows

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, lazyload
 
+from ..formatting import UK
 from ..models import (
     Challenge,
     ChallengeStatus,
@@ -87,7 +88,11 @@ def deadline(inquiry: Inquiry, response: CommissionerResponse | None, *, today: 
     due = inquiry.response_due_on
     published_on = None
     if response is not None and response.is_published and response.published_at is not None:
-        published_on = response.published_at.date()
+        # The UK day it was published, which the due date is counted in.
+        published_at = response.published_at
+        if published_at.tzinfo is None:
+            published_at = published_at.replace(tzinfo=UTC)
+        published_on = published_at.astimezone(UK).date()
     overdue = due is not None and published_on is None and today > due
     return Deadline(
         due_on=due,

@@ -32,4 +32,5 @@ def url_values(world) -> dict[str, object]:
     make_response(world.inquiry, {answered: Decision.ACCEPTED}, published=True, by=commissioner)
     make_update(world.inquiry, answered, by=commissioner)
     challenge = make_challenge(world.inquiry, answered, by=commissioner)
+    db.session.commit()
     return {"number": answered.number, "challenge_id": challenge.id, "day": 0}

@@ -8,12 +8,15 @@ accepts the merged wording; the researcher sends them to the vote and opens the
 ballot; everyone votes, one with a dissent; the researcher closes the ballot and
 everyone reads the results. The researcher then builds a draft report, participants
 comment on it in review, the researcher publishes it, and a commissioner downloads the
-PDF, whose text the test reads.
+PDF, whose text the test reads, answers every adopted recommendation and publishes the
+response: a new version of the report carries it, participants are told, and the
+commissioner posts progress and starts a 100-day challenge that every member can follow.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader
@@ -292,3 +295,102 @@ def report_journey(browser: Browser, server: LiveServer, base: str, researcher, 
     assert "Paid travel time for carers" in compact
     assert "DRAFT" not in text
     assert "We thank everyone who told us about life with care at home." in compact
+    response_journey(browser, server, base, researcher, commissioner, priya)
+
+
+def fill_date(page: Page, field: str, day: date) -> None:
+    page.locator(f"#{field}-day").fill(str(day.day))
+    page.locator(f"#{field}-month").fill(str(day.month))
+    page.locator(f"#{field}-year").fill(str(day.year))
+
+
+def pdf_text(path) -> str:
+    return " ".join("\n".join(p.extract_text() for p in PdfReader(path).pages).split())
+
+
+def response_journey(
+    browser: Browser, server: LiveServer, base: str, researcher, commissioner, priya
+) -> None:
+    commissioner.goto(base + "/response")
+    visit(commissioner, "response-commissioner")
+    answer_links = commissioner.locator("#recommendations a")
+    count = answer_links.count()
+    assert count >= 1
+    for index in range(count):
+        commissioner.goto(base + "/response")
+        commissioner.locator("#recommendations a").nth(index).click()
+        if index == 0:
+            # A reason is required: the error is next to the field and the choice is kept.
+            commissioner.get_by_label("Accepted", exact=True).check()
+            commissioner.get_by_role("button", name="Save as a draft").click()
+            expect(commissioner.locator(".govuk-error-summary")).to_be_focused()
+            expect(commissioner.get_by_label("Accepted", exact=True)).to_be_checked()
+            visit(commissioner, "response-answer-error")
+        commissioner.get_by_label("Accepted", exact=True).check()
+        commissioner.get_by_label("Reasons for your decision").fill(
+            "We will give every person who starts care at home one named worker, starting "
+            "in Eastfield in the spring."
+        )
+        commissioner.get_by_label("Who will lead the work").fill("Head of home care")
+        fill_date(commissioner, "target_on", date(date.today().year + 1, 6, 30))
+        commissioner.get_by_role("button", name="Save as a draft").click()
+        expect(commissioner.locator(".govuk-notification-banner")).to_contain_text("saved")
+
+    commissioner.get_by_role("button", name="Check and publish your response").click()
+    visit(commissioner, "response-publish")
+    commissioner.get_by_role("button", name="Publish the response").click()
+    expect(commissioner.locator("#after-publishing")).to_be_visible()
+    visit(commissioner, "response-published")
+
+    # The new version of the report, with the response in it, for every member.
+    wait_for_build(researcher, base)
+    commissioner.goto(base + "/report")
+    expect(commissioner.get_by_text("with the commissioner", exact=False).first).to_be_visible()
+    with commissioner.expect_download() as download:
+        commissioner.get_by_role("link", name=re.compile("Download version 2 as a PDF")).click()
+    text = pdf_text(download.value.path())
+    assert "starting in Eastfield in the spring" in text
+    assert "Head of home care" in text
+
+    # Participants are told, and read the response on the progress page.
+    priya.goto(server.url + "/notifications")
+    expect(priya.get_by_text("response", exact=False).first).to_be_visible()
+    priya.goto(base + "/progress")
+    expect(priya.get_by_text("starting in Eastfield in the spring").first).to_be_visible()
+    visit(priya, "progress-participant")
+
+    # You said, we did: the commissioner posts progress.
+    commissioner.goto(base + "/progress")
+    commissioner.get_by_role("link", name=re.compile("Post an update")).first.click()
+    visit(commissioner, "progress-update")
+    commissioner.get_by_label("In progress").check()
+    commissioner.get_by_label("Progress", exact=True).fill("25")
+    commissioner.get_by_label("What has happened").fill(
+        "Named workers are in place for the first forty people in Eastfield."
+    )
+    fill_date(commissioner, "happened_on", date.today())
+    commissioner.get_by_role("button", name="Post the update").click()
+    expect(commissioner.get_by_text("first forty people in Eastfield").first).to_be_visible()
+
+    # A 100-day challenge to test the recommendation quickly.
+    commissioner.get_by_role("link", name=re.compile("Start a 100-day challenge")).first.click()
+    visit(commissioner, "challenge-new")
+    commissioner.get_by_label("Goal").fill(
+        "Every person who starts care at home in Eastfield knows their named worker within "
+        "two days."
+    )
+    commissioner.get_by_label("Sponsor").fill("Director of Adult Social Care")
+    commissioner.get_by_label("Team").fill("Eastfield home care team and two district nurses")
+    fill_date(commissioner, "starts_on", date.today())
+    commissioner.get_by_role("button", name="Start the challenge").click()
+    visit(commissioner, "challenge")
+    commissioner.get_by_role("link", name="Check readiness against the eight conditions").click()
+    visit(commissioner, "challenge-readiness")
+    for radio in commissioner.locator("input[type=radio][value=in_place]").all():
+        radio.check()
+    commissioner.get_by_role("button", name="Save the readiness check").click()
+    commissioner.get_by_role("button", name="Launch the challenge").click()
+    expect(commissioner.locator(".govuk-tag", has_text="Live").first).to_be_visible()
+
+    priya.goto(base + "/progress")
+    expect(priya.get_by_text("knows their named worker within two days").first).to_be_visible()
