@@ -8,11 +8,23 @@ FLASK := $(BIN)/flask --app inquiry
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint bench assets migrate install install-test clean
+.PHONY: run demo test lint bench assets migrate install install-test clean
 
 run: install assets migrate
 	@$(FLASK) inquiry setup-link
 	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# Like `run`, on a database of its own rebuilt each time, holding two fictional inquiries
+# with an account for every role (printed on the console). DEMO_PASSWORD sets their password.
+DEMO_DB := $(CURDIR)/instance/demo.sqlite
+DEMO_ENV := DATABASE_URL=sqlite:///$(DEMO_DB) REPORT_FOLDER=$(CURDIR)/instance/demo-reports
+
+demo: install assets
+	@mkdir -p instance
+	rm -rf $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm instance/demo-reports
+	$(DEMO_ENV) $(FLASK) db upgrade
+	$(DEMO_ENV) $(FLASK) inquiry demo
+	$(DEMO_ENV) $(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install-test assets
 	@scripts/ensure_chromium.sh

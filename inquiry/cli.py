@@ -11,10 +11,12 @@ from wtforms.validators import ValidationError
 
 from .accounts import services as accounts
 from .audit.service import record
+from .demo.command import demo
 from .extensions import db
 from .models import TokenPurpose, utcnow
 
 inquiry_cli = AppGroup("inquiry", help="Set up and run the inquiry platform.")
+inquiry_cli.add_command(demo)
 
 
 @inquiry_cli.command("setup-link")
