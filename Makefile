@@ -17,7 +17,7 @@ run: install assets migrate
 # Like `run`, on a database of its own rebuilt each time, holding two fictional inquiries
 # with an account for every role (printed on the console). DEMO_PASSWORD sets their password.
 DEMO_DB := $(CURDIR)/instance/demo.sqlite
-DEMO_ENV := DATABASE_URL=sqlite:///$(DEMO_DB) REPORT_FOLDER=$(CURDIR)/instance/demo-reports
+DEMO_ENV := DATABASE_URL=sqlite:///$(DEMO_DB) REPORT_FOLDER=$(CURDIR)/instance/demo-reports BASE_URL=http://$(HOST):$(PORT)
 
 demo: install assets
 	@mkdir -p instance

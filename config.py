@@ -118,6 +118,7 @@ class Config:
             "RATELIMIT_STORAGE_URI",
             "REDIS_URL",
             "REPORT_FOLDER",
+            "UPLOAD_FOLDER",
         ):
             if env.get(key):
                 settings[key] = env[key]
