@@ -66,6 +66,9 @@ def register_templates(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
+    from sqlalchemy import select
+    from sqlalchemy.orm import joinedload
+
     from .extensions import csrf, db, limiter, login_manager, migrate
     from .models import User
 
@@ -87,7 +90,14 @@ def register_extensions(app: Flask) -> None:
         user_part, _, token = user_id.partition(":")
         if not user_part.isdigit() or not token:
             return None
-        user = db.session.get(User, int(user_part))
+        # Every inquiry page checks the user's memberships: load them in the same query.
+        user = (
+            db.session.scalars(
+                select(User).where(User.id == int(user_part)).options(joinedload(User.memberships))
+            )
+            .unique()
+            .one_or_none()
+        )
         if user is None or user.is_disabled or user.session_token != token:
             return None
         return user

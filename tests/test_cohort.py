@@ -12,6 +12,7 @@ from sqlalchemy import select
 from inquiry import contributions
 from inquiry.cohort import composition, services
 from inquiry.extensions import db
+from inquiry.formatting import uk_date
 from inquiry.models import (
     AuditEvent,
     CohortTarget,
@@ -278,6 +279,75 @@ def test_cohort_page_shows_composition_gaps_invitations_and_sign_in(client_reque
     listed = text_of(not_signed.find_next("ul"))
     assert "Bea" in listed and "Ann" not in listed
     assert "Participants (5)" in body and "Witnesses (2)" in body
+
+
+def test_cohort_page_lists_members_with_links_to_their_pages(client_request, cohort):
+    inquiry, people, members = cohort
+    people["bea"].name = "bea lowercase"
+    members["eve"].organisation = "Eastside Care"
+    members["eve"].named_in_report = True
+    members["eve"].professional_role = "other"
+    members["eve"].professional_role_other = "Dentist <b>"
+    members["wyn"].display_name = "W."
+    members["wyn"].access_needs = "Step-free access"
+    for name, days_ago in (("cal", 3), ("dev", 1)):
+        members[name].status = MembershipStatus.WITHDRAWN
+        members[name].withdrawn_at = utcnow() - timedelta(days=days_ago)
+    members["cal"].erased_at = utcnow()
+    db.session.commit()
+    base = f"/inquiries/{inquiry.id}/cohort/members"
+    page = client_request.login(people["researcher"]).get(f"/inquiries/{inquiry.id}/cohort")
+
+    participants, witnesses = (
+        page.find("caption", string=caption).find_parent("table")
+        for caption in ("Participants", "Witnesses")
+    )
+    rows = [[text_of(cell) for cell in row.select("td")] for row in participants.tbody.select("tr")]
+    # By name, whatever the case.
+    assert [row[0] for row in rows] == ["Ann", "bea lowercase", "Eve"]
+    assert rows[2][:6] == [
+        "Eve",
+        "Other: Dentist <b>",
+        "Not given",
+        "Eastside Care",
+        "Not given",
+        "Yes",
+    ]
+    for row, name in zip(participants.tbody.select("tr"), ("ann", "bea", "eve"), strict=True):
+        membership_id = members[name].id
+        assert [a["href"] for a in row.select("a")] == [
+            f"{base}/{membership_id}/profile",
+            f"{base}/{membership_id}/withdraw",
+            f"{base}/{membership_id}/erase",
+        ]
+    rows = [[text_of(cell) for cell in row.select("td")] for row in witnesses.tbody.select("tr")]
+    assert [row[:4] for row in rows] == [
+        ["Wil", "Wil", "Family member or friend arranging care", "None given"],
+        ["Wyn", "W.", "Receives care at home", "Yes: see profile"],
+    ]
+
+    withdrawn = page.find("h2", string="Withdrawn (2)").find_next("ul")
+    assert [text_of(item) for item in withdrawn.select("li")] == [
+        f"Dev (participant, withdrew {uk_date(members['dev'].withdrawn_at)}): "
+        "erase personal data of Dev",
+        f"Erased member (participant, personal data erased {uk_date(members['cal'].erased_at)})",
+    ]
+    assert withdrawn.a["href"] == f"{base}/{members['dev'].id}/erase"
+
+
+def test_the_cohort_page_counts_from_rows_as_from_members(cohort):
+    inquiry, people, _ = cohort
+    services.set_target(
+        db.session, inquiry, dimension="locality", value="Westfield", minimum=2, actor=people["ann"]
+    )
+    members = {
+        role: composition.active_members(db.session, inquiry, role)
+        for role in (Role.PARTICIPANT, Role.WITNESS)
+    }
+    targets = composition.targets_of(db.session, inquiry)
+    for reveal in (True, False):
+        built = composition.build(db.session, inquiry, reveal=reveal)
+        assert built == composition.build_from(members, targets, reveal=reveal)
 
 
 def test_cohort_page_empty_states(client_request, app):

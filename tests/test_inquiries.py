@@ -6,9 +6,18 @@ from datetime import date, timedelta
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import add_member, error_messages, make_inquiry, make_user
+from conftest import (
+    PASSWORD_HASH,
+    add_member,
+    counting_queries,
+    error_messages,
+    make_inquiry,
+    make_user,
+    sign_in_as,
+)
 from sqlalchemy import select
 
+from benchmarks.seed import SMALL, seed_inquiry
 from inquiry.extensions import db
 from inquiry.models import (
     AuditEvent,
@@ -478,6 +487,40 @@ def test_overview_is_not_found_for_non_members(client_request, world, actor):
 
 def test_overview_of_a_missing_inquiry_is_not_found(client_request, world):
     client_request.login(world.people["researcher"]).get("/inquiries/9999", expected_status=404)
+
+
+# Everyone's way into an inquiry, so what one request of it costs is kept in check: the
+# signed-in user with their memberships, the consent check (participants and witnesses),
+# the researchers, the sessions, the cohort's make-up, the unread notifications, and a
+# query or two for each section (testimony, report, response, voting, evaluation, consent).
+OVERVIEW_QUERIES = {"participant": 13, "witness": 14, "researcher": 15}
+
+
+@pytest.mark.parametrize("actor", sorted(OVERVIEW_QUERIES))
+def test_the_overview_stays_within_its_queries(app, client, actor):
+    seeded = seed_inquiry(db.session, SMALL, tag="small", password_hash=PASSWORD_HASH)
+    db.session.commit()
+    sign_in_as(client, getattr(seeded, actor))
+    url = seeded.path("")
+    client.get(url)
+    with counting_queries() as statements:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len(statements) <= OVERVIEW_QUERIES[actor], "\n".join(statements)
+
+
+def test_the_members_memberships_load_once_with_them(app, client):
+    """The researcher is also in the list of researchers: loading that list must not
+    load their memberships again, nor anyone's."""
+    seeded = seed_inquiry(db.session, SMALL, tag="small", password_hash=PASSWORD_HASH)
+    db.session.commit()
+    sign_in_as(client, seeded.researcher)
+    with counting_queries() as statements:
+        assert client.get(seeded.path("")).status_code == 200
+    flat = [" ".join(statement.split()) for statement in statements]
+    with_memberships = [s for s in flat if s.startswith("SELECT users.") and "memberships_1" in s]
+    assert len(with_memberships) == 1
+    assert not [s for s in flat if "WHERE memberships.user_id IN" in s]
 
 
 # Members page ---------------------------------------------------------------

@@ -288,6 +288,59 @@ def test_the_list_filters_by_theme(client_request, cast):
     assert "The same carers each week" in text
 
 
+def test_each_listed_recommendation_shows_what_its_page_does(client_request, cast):
+    frozen = create(cast, "ben", title="Longer visits")
+    frozen.status = RecommendationStatus.FROZEN
+    frozen.number = 2
+    frozen.themes = [cast.themes["time"], cast.themes["continuity"]]
+    merged = create(cast, "cara", title="Visits <b>long</b> enough")
+    merged.status = RecommendationStatus.MERGED
+    merged.merged_into_id = frozen.id
+    unnamed = make_recommendation(cast.inquiry, None, title="From the researchers")
+    for who in ("aisha", "cara"):
+        db.session.add(
+            RecommendationSupport(recommendation_id=frozen.id, member_id=cast.members[who].id)
+        )
+    db.session.add(
+        RecommendationComment(
+            recommendation_id=frozen.id, author_id=cast.members["aisha"].id, body="Yes"
+        )
+    )
+    db.session.commit()
+    withdraw(db.session, cast.members["ben"], actor=cast.users["ben"], now=utcnow())
+    db.session.commit()
+
+    page = page_of(client_request, cast.users["olive"], cast.base)
+    card = page.select_one(f"#recommendation-{frozen.id}")
+    link = card.select_one("h3 a")
+    assert link["href"] == cast.url(frozen)
+    assert text_of(link) == "R2: Longer visits"
+    tag = card.select_one("strong.govuk-tag")
+    assert tag["class"] == ["govuk-tag", "govuk-tag--yellow"]
+    assert text_of(tag) == "Going to the vote"
+    assert "By a former participant. 2 supporters, 1 comment." in text_of(card)
+    assert "Ben" not in text_of(card)
+    # Themes in the order of the filter, each a link to the list on it.
+    themes = card.select("p a")
+    assert [text_of(a) for a in themes] == ["Continuity of care", "Time to care"]
+    assert themes[1]["href"] == f"{cast.base}?theme={cast.themes['time'].id}"
+    assert "No named author. 0 supporters, 0 comments." in text_of(
+        page.select_one(f"#recommendation-{unnamed.id}")
+    )
+    assert page.select_one(f"#recommendation-{merged.id}") is None
+    item = page.select_one("#merged").find_next("ul").li
+    assert item.a["href"] == cast.url(merged)
+    assert text_of(item.a) == "Visits <b>long</b> enough"
+    assert item.select_one("strong.govuk-tag--purple") is not None
+    assert text_of(item.select_one("span a")) == "R2: Longer visits"
+    assert item.select_one("span a")["href"] == cast.url(frozen)
+
+    # A researcher's page lists the same, and the titles are escaped.
+    client_request.login(cast.researcher)
+    html = client_request.client.get(cast.base).get_data(as_text=True)
+    assert "Visits &lt;b&gt;long&lt;/b&gt; enough" in html
+
+
 @pytest.mark.parametrize("who", ["wendy", "colin"])
 def test_witnesses_and_commissioners_do_not_read_recommendations(client, cast, who):
     recommendation = create(cast)
@@ -854,13 +907,22 @@ def test_drafting_is_open_in_session_and_while_voting_only(app, cast):
         create(cast)
 
 
-def test_visible_recommendations_follow_who_may_read(app, cast):
+def test_listed_recommendations_follow_who_may_read(app, cast):
     proposed = create(cast, "ben")
     create(cast, "aisha", propose=False)
-    assert services.visible_recommendations(db.session, cast.inquiry, cast.users["aisha"]) == [
-        proposed
-    ]
-    assert services.visible_recommendations(db.session, cast.inquiry, cast.users["wendy"]) == []
+    make_recommendation(cast.other_inquiry, None, title="Elsewhere")
+    themes = list(cast.themes.values())
+
+    def listed(who: str) -> list[int]:
+        return [
+            r.id
+            for r in services.listed_recommendations(
+                db.session, cast.inquiry, cast.users[who], themes
+            )
+        ]
+
+    assert listed("aisha") == [proposed.id]
+    assert listed("wendy") == []
 
 
 # Withdrawal ------------------------------------------------------------------------------------

@@ -4,13 +4,17 @@ what each member may see."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from bs4 import BeautifulSoup
 from conftest import add_member, error_messages, make_inquiry, make_user, sign_in_as
-from flask import g, render_template
+from flask import g, get_template_attribute, render_template
 from flask_login import login_user
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 from sqlalchemy import event, func, select
 
 from inquiry import contributions
@@ -43,6 +47,7 @@ from inquiry.models import (
     utcnow,
 )
 from inquiry.reflections import services
+from inquiry.reflections.forms import ReflectionForm, ReplyForm
 
 WHAT_SURPRISED = "What surprised you in what you heard?"
 WHAT_CHANGE = "What would you change first, and why?"
@@ -682,6 +687,228 @@ def test_editing_a_reply_keeps_the_earlier_wording(client_request, cast):
     assert textarea(soup, "unsaved-text") == "One more change"
     db.session.refresh(reply)
     assert reply.body == "It took me months."
+
+
+# Pages of shared reflections ------------------------------------------------------------
+
+
+def add_shared_reflections(cast: Cast, prompt: RoundPrompt, count: int) -> list[Reflection]:
+    """``count`` more participants' reflections shared on the prompt, oldest first."""
+    first = utcnow() - timedelta(days=1)
+    reflections = []
+    for n in range(count):
+        user = make_user(f"person{prompt.id}.{n}@example.org", name=f"Person {prompt.id}.{n}")
+        membership = add_member(cast.inquiry, user, Role.PARTICIPANT)
+        reflection = Reflection(
+            inquiry_id=cast.inquiry.id,
+            round_id=cast.round.id,
+            prompt_id=prompt.id,
+            author_id=membership.id,
+            body=f"Thought {n} on prompt {prompt.position}",
+            status=ReflectionStatus.SHARED,
+            shared_at=first + timedelta(minutes=n),
+        )
+        db.session.add(reflection)
+        reflections.append(reflection)
+    db.session.commit()
+    return reflections
+
+
+def shared_on(soup: BeautifulSoup, prompt: RoundPrompt) -> list[str]:
+    section = soup.find(id=f"prompt-{prompt.id}")
+    return [
+        text_of(item.find("p", class_="govuk-body")) for item in section.select(".app-reflection")
+    ]
+
+
+def pages_of(soup: BeautifulSoup, prompt: RoundPrompt) -> dict[str, str] | None:
+    nav = soup.find(id=f"prompt-{prompt.id}").find("nav", class_="govuk-pagination")
+    if nav is None:
+        return None
+    return {a.get("aria-label") or text_of(a): a["href"] for a in nav.find_all("a")}
+
+
+def test_shared_reflections_come_twenty_at_a_time_newest_first(client_request, cast):
+    first, second = cast.prompt(1), cast.prompt(2)
+    own = share_as(client_request.client, cast, cast.priya, "My own view, always shown.")
+    add_shared_reflections(cast, first, 45)
+    add_shared_reflections(cast, second, 25)
+    client_request.login(cast.priya)
+    base = session_url(cast)
+    arg_1, arg_2 = f"prompt-{first.id}-page", f"prompt-{second.id}-page"
+
+    soup = client_request.get(base)
+    assert shared_on(soup, first) == [f"Thought {n} on prompt 1" for n in range(44, 24, -1)]
+    section = soup.find(id=f"prompt-{first.id}")
+    assert "Page 1 of 3: 1 to 20 of 45 reflections, the most recently shared first." in text_of(
+        section
+    )
+    nav = section.find("nav", class_="govuk-pagination")
+    assert nav["aria-label"] == "Pages of the reflections shared on prompt 1"
+    assert nav.find("a", attrs={"aria-current": "page"})["aria-label"] == "Page 1"
+    assert pages_of(soup, first) == {
+        "Page 1": f"{base}#prompt-{first.id}-shared",
+        "Page 2": f"{base}?{arg_1}=2#prompt-{first.id}-shared",
+        "Page 3": f"{base}?{arg_1}=3#prompt-{first.id}-shared",
+        "Next page": f"{base}?{arg_1}=2#prompt-{first.id}-shared",
+    }
+    # Their own reflection is in its form on every page, never in the list.
+    assert textarea(soup, f"p{first.id}-body") == "My own view, always shown."
+    assert soup.find(id=f"reflection-{own.id}") is not None
+
+    # Each prompt has its own pages, and a link keeps the page shown for the others.
+    soup = client_request.get(f"{base}?{arg_1}=3&{arg_2}=2")
+    assert shared_on(soup, first) == [f"Thought {n} on prompt 1" for n in range(4, -1, -1)]
+    assert shared_on(soup, second) == [f"Thought {n} on prompt 2" for n in range(4, -1, -1)]
+    assert "Page 3 of 3: 41 to 45 of 45 reflections" in text_of(soup.find(id=f"prompt-{first.id}"))
+    assert pages_of(soup, first)["Previous page"] == (
+        f"{base}?{arg_1}=2&{arg_2}=2#prompt-{first.id}-shared"
+    )
+    assert "Next page" not in pages_of(soup, first)
+    assert pages_of(soup, second)["Page 1"] == f"{base}?{arg_1}=3#prompt-{second.id}-shared"
+    assert textarea(soup, f"p{first.id}-body") == "My own view, always shown."
+
+    # A page past the end shows the last page; anything else, the first.
+    assert shared_on(client_request.get(f"{base}?{arg_1}=99"), first)[0] == "Thought 4 on prompt 1"
+    for value in ("0", "two", "-1", "²", "9" * 30):
+        soup = client_request.get(f"{base}?{arg_1}={value}")
+        assert shared_on(soup, first)[0] == "Thought 44 on prompt 1", value
+
+    # Researchers read every shared reflection the same way.
+    client_request.login(cast.researcher)
+    soup = client_request.get(base)
+    assert len(shared_on(soup, first)) == 20
+    assert "1 to 20 of 46 reflections" in text_of(soup.find(id=f"prompt-{first.id}"))
+
+
+def test_a_few_shared_reflections_need_no_pages(client_request, cast):
+    add_shared_reflections(cast, cast.prompt(), 20)
+    client_request.login(cast.priya)
+    soup = client_request.get(session_url(cast))
+    assert len(shared_on(soup, cast.prompt())) == 20
+    assert soup.find("nav", class_="govuk-pagination") is None
+    assert "Page 1 of" not in soup.text
+
+
+def test_replies_on_a_later_page_come_back_to_that_page(client_request, cast):
+    prompt = cast.prompt()
+    oldest, *_ = add_shared_reflections(cast, prompt, 25)
+    client_request.login(cast.priya)
+    url = f"/inquiries/{cast.inquiry.id}/reflections/{oldest.id}/replies"
+    field = f"reply-{oldest.id}-body"
+    on_page_2 = f"{session_url(cast)}?prompt-{prompt.id}-page=2"
+
+    # Nothing typed: the page that holds the reflection, with the error on its form.
+    soup = client_request.post(url, {})
+    assert error_messages(soup) == ["Enter your reply"]
+    assert "Page 2 of 2" in text_of(soup.find(id=f"prompt-{prompt.id}"))
+    assert soup.find(id=f"reflection-{oldest.id}").find("details").has_attr("open")
+    assert pages_of(soup, prompt)["Page 1"] == f"{session_url(cast)}#prompt-{prompt.id}-shared"
+
+    location = client_request.post_redirect(url, {field: "Same here."})
+    reply = db.session.scalar(select(ReflectionResponse))
+    assert location.endswith(f"{on_page_2}#reply-{reply.id}")
+    assert "Same here." in text_of(client_request.get(on_page_2).find(id=f"reply-{reply.id}"))
+
+    edit = f"/inquiries/{cast.inquiry.id}/replies/{reply.id}/edit"
+    location = client_request.post_redirect(edit, {"body": "Same here, mostly.", "revision": "1"})
+    assert location.endswith(f"{on_page_2}#reply-{reply.id}")
+
+
+def _tidy(html: str) -> str:
+    """Markup without the whitespace between and inside tags that no reader sees."""
+    html = re.sub(r"\s+", " ", html)
+    return re.sub(r"\s*(<[^>]*>)\s*", r"\1", html).strip()
+
+
+def test_reply_forms_written_in_the_page_match_the_reply_form(app):
+    """Blank reply forms are written straight into the session page: they must stay
+    exactly what ReplyForm renders, CSRF token included."""
+    replies = get_template_attribute("reflections/_macros.html", "replies")
+    item = services.ReflectionItem(
+        id=7,
+        prompt_id=1,
+        author_id=2,
+        author="Priya <Shah>",
+        body="",
+        body_html=Markup(""),
+        lens=None,
+        visibility=Visibility.COHORT,
+        status=ReflectionStatus.SHARED,
+        revision=1,
+        shared_at=utcnow(),
+        updated_at=utcnow(),
+    )
+    inquiry = Inquiry(id=3)
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        with app.test_request_context("/"):
+            token = generate_csrf()
+            form = ReplyForm(formdata=None, prefix="reply-7")
+            written = replies(inquiry, item, None, True, None, token)
+            rendered = replies(inquiry, item, None, True, form, token)
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    assert 'name="reply-7-csrf_token"' in written
+    assert "Priya &lt;Shah&gt;" in written
+    assert _tidy(written) == _tidy(rendered)
+
+
+@pytest.mark.parametrize(
+    ("data", "lens_hint"),
+    [
+        ({}, None),
+        ({"body": "Line <one> & two\n\nThree", "visibility": "researchers"}, None),
+        ({"body": "Mine", "lens": "personal", "visibility": "cohort"}, "Choose one."),
+        ({"lens": "professional", "visibility": "researchers"}, "Choose one."),
+    ],
+)
+def test_reflection_fields_written_in_the_page_match_the_widgets(app, data, lens_hint):
+    fields = get_template_attribute("reflections/_macros.html", "reflection_fields")
+    hint = "Write as much or as little as you like."
+    with app.test_request_context("/"):
+        form = ReflectionForm(formdata=None, prefix="p4", data=data)
+        written = str(fields(form, hint, lens_hint))
+        rendered = str(
+            form.body(
+                params={
+                    "label": {"text": "Your reflection", "classes": "govuk-label--s"},
+                    "rows": 8,
+                    "hint": {"text": hint},
+                }
+            )
+        )
+        if lens_hint:
+            rendered += str(form.lens(params={"hint": {"text": lens_hint}}))
+        rendered += str(form.visibility())
+    assert _tidy(written) == _tidy(rendered)
+    # The text as typed, line breaks and all.
+    texts = [BeautifulSoup(html, "html.parser").textarea.get_text() for html in (written, rendered)]
+    assert texts[0] == texts[1] == data.get("body", "")
+
+
+def test_pages_of_shared_reflections_match_the_pagination_component(app):
+    ours = get_template_attribute("reflections/_macros.html", "pagination_nav")
+    theirs = get_template_attribute(
+        "govuk_frontend_jinja/components/pagination/macro.html", "govukPagination"
+    )
+    with app.test_request_context("/"):
+        for page, pages in ((1, 2), (2, 3), (5, 9), (9, 9)):
+            items = []
+            for number in range(1, pages + 1):
+                if number in (1, pages) or abs(number - page) <= 1:
+                    items.append(
+                        {"number": number, "href": f"?p={number}", "current": number == page}
+                    )
+                elif not items[-1].get("ellipsis"):
+                    items.append({"ellipsis": True})
+            params = {
+                "landmarkLabel": "Pages of the reflections shared on prompt 1",
+                "previous": {"href": f"?p={page - 1}"} if page > 1 else None,
+                "next": {"href": f"?p={page + 1}"} if page < pages else None,
+                "items": items,
+            }
+            assert _tidy(ours(params)) == _tidy(theirs(params)), (page, pages)
 
 
 # History ---------------------------------------------------------------------------------

@@ -213,6 +213,11 @@ def test_results_page_summary(client_request, cohort):
         ["R1: A named person to call", "88%", "58%", "Passed", "1", "Simple"],
         ["R2: Visits long enough to talk", "56%", "31%", "Not passed", "0", "Complex"],
     ]
+    tags = page.select("#summary tbody strong.govuk-tag")
+    assert [tag["class"] for tag in tags] == [
+        ["govuk-tag", "govuk-tag--green"],
+        ["govuk-tag", "govuk-tag--red"],
+    ]
 
 
 def test_summary_links_to_each_recommendations_results(client_request, cohort):
@@ -661,6 +666,8 @@ def test_a_recommendations_results_are_not_found_off_its_closed_ballot(client, c
         # Another inquiry's ballot, through this inquiry or with this inquiry's
         # recommendation.
         assert client.get(recommendation_url(inquiry, other_ballot, elsewhere)).status_code == 404
+        assert client.get(results_url(inquiry, other_ballot)).status_code == 404
+        assert client.get(results_url(inquiry, open_ballot)).status_code == 404
         assert client.get(recommendation_url(inquiry, other_ballot, r1)).status_code == 404
         # Not on this ballot, or no such recommendation.
         assert client.get(recommendation_url(inquiry, ballot, r3)).status_code == 404
@@ -720,7 +727,37 @@ def test_results_without_details_leave_out_groups_and_dissent(cohort):
             full.zone,
         )
         assert (short.by_role, short.by_sector, short.dissent) == ([], [], [])
+        assert (short.reference, short.title, short.position) == (
+            full.reference,
+            full.title,
+            full.position,
+        )
+        assert short.recommendation.id == full.recommendation.id
+        one = services.ballot_results(
+            db.session,
+            ballot,
+            small_groups=False,
+            recommendation_id=full.recommendation.id,
+            details=False,
+        )
+        assert [(r.reference, r.tally, r.consensus, r.zone) for r in one.recommendations] == [
+            (full.reference, full.tally, full.consensus, full.zone)
+        ]
     assert whole.recommendations[1].dissent  # the full results do have dissent
+
+
+def test_a_recommendation_without_a_number_is_named_by_its_place(client_request, cohort):
+    inquiry = cohort.inquiry
+    first = make_recommendation(
+        inquiry, None, title="Unnumbered", status=RecommendationStatus.FROZEN
+    )
+    ballot = make_ballot(inquiry, [first])
+    add_closed_paper(ballot, {first: (A, HIGH)})
+    closed(ballot, eligible=1, participants=1)
+    summary = services.ballot_results(db.session, ballot, small_groups=False, details=False)
+    assert [r.reference for r in summary.recommendations] == ["R1"]
+    page = client_request.login(cohort.participant).get(results_url(inquiry))
+    assert row_texts(page, "summary")[0][0] == "R1: Unnumbered"
 
 
 # Queries ----------------------------------------------------------------------------
@@ -751,6 +788,25 @@ def _queries_for_results(client, cohort, count: int, *, one: bool = False) -> in
         response = client.get(url)
     assert response.status_code == 200
     return len(statements)
+
+
+def test_the_summary_reads_only_what_it_shows_of_each_recommendation(client, cohort):
+    # Only each recommendation's number and title are shown: reading their text,
+    # evidence and themes as well made the page several times slower.
+    ballot, _ = care_ballot(cohort.inquiry)
+    sign_in_as(client, cohort.participant)
+    for url in (results_url(cohort.inquiry), results_url(cohort.inquiry, ballot)):
+        client.get(url)
+        with counting_queries() as statements:
+            assert client.get(url).status_code == 200
+        read = " ".join(statements)
+        assert "recommendations.title" in read
+        for unwanted in (
+            "recommendations.body",
+            "recommendation_excerpts",
+            "recommendation_themes",
+        ):
+            assert unwanted not in read, unwanted
 
 
 def test_results_page_queries_do_not_grow_with_recommendations(client, cohort):

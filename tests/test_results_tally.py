@@ -97,6 +97,9 @@ def test_percentages_round_halves_up():
     assert tally.percent(2, 3) == 67
     assert tally.percent(0, 0) is None
     assert tally.percent_of(Fraction(5, 8)) == 63  # 62.5%
+    assert tally.percent_of(Fraction(1, 200)) == 1  # 0.5%
+    assert tally.percent_of(Fraction(0)) == 0
+    assert tally.percent_of(0.625) == 63  # a float share as well as a fraction
 
 
 def test_certainty_is_the_mean_score_of_the_ratings():
@@ -142,6 +145,16 @@ def test_three_groups_use_the_geometric_mean():
     result = tally.consensus({"a": (2, 2), "b": (1, 1), "c": (0, 1)})
     assert result.value == pytest.approx(0.15625 ** (1 / 3))
     assert result.value == pytest.approx(0.538609, abs=1e-6)
+
+
+def test_consensus_does_not_depend_on_the_order_of_the_groups():
+    # The database returns the groups in no set order, and the summary and a
+    # recommendation's own page count them in different queries: both must show
+    # exactly the same figure. Added up in these two orders, these groups' logarithms
+    # differ in the last digit unless the sum is exact.
+    groups = {"a": (1, 6), "b": (3, 4), "c": (0, 5), "d": (1, 7), "e": (2, 3), "f": (2, 2)}
+    backwards = dict(reversed(groups.items()))
+    assert tally.consensus(groups).value == tally.consensus(backwards).value
 
 
 def test_groups_with_only_abstentions_are_left_out_of_consensus():
@@ -269,6 +282,8 @@ def test_distance_from_the_agreed_and_certain_corner():
     assert distance(Fraction(1), Fraction(1)) == 0
     assert distance(Fraction(0), Fraction(0)) == 1
     assert distance(Fraction(3, 4), Fraction(1, 2)) == Fraction(3, 8)
+    assert distance(Fraction(2, 3), Fraction(5, 6)) == Fraction(1, 4)
+    assert distance(0.75, 0.5) == 0.375  # plain numbers too
 
 
 def test_each_zone_has_its_next_step():

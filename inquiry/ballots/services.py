@@ -20,9 +20,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import case, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from .. import contributions
 from ..audit.service import record
@@ -758,37 +758,40 @@ class VotingOverview:
 def voting_overview(session: Session, inquiry: Inquiry, membership: Membership) -> VotingOverview:
     """Counts of recommendations by status (drafts only the member's own), the open
     ballot and whether the member has voted in it, and whether any ballot has closed.
-    A fixed number of queries."""
-    counts = session.execute(
+    A fixed number of queries: two, and two more while a ballot is open."""
+    rows = session.execute(
         select(Recommendation.status, func.count())
         .where(
             Recommendation.inquiry_id == inquiry.id,
-            Recommendation.status != RecommendationStatus.DRAFT,
+            or_(
+                Recommendation.status != RecommendationStatus.DRAFT,
+                Recommendation.author_id == membership.id,
+            ),
         )
         .group_by(Recommendation.status)
     ).all()
-    own_drafts = session.scalar(
-        select(func.count())
-        .select_from(Recommendation)
-        .where(
-            Recommendation.inquiry_id == inquiry.id,
-            Recommendation.author_id == membership.id,
-            Recommendation.status == RecommendationStatus.DRAFT,
-        )
+    by_status = {RecommendationStatus(status): n for status, n in rows}
+    own_drafts = by_status.pop(RecommendationStatus.DRAFT, 0)
+    open_id, closed = session.execute(
+        select(
+            # There is never more than one open ballot; the first, as open_ballot_of.
+            func.min(case((Ballot.status == BallotStatus.OPEN, Ballot.id))),
+            func.count(case((Ballot.status == BallotStatus.CLOSED, 1))),
+        ).where(Ballot.inquiry_id == inquiry.id)
+    ).one()
+    # Its items are not needed to say that it is open.
+    ballot = (
+        session.get(Ballot, open_id, options=[lazyload(Ballot.items)])
+        if open_id is not None
+        else None
     )
-    ballot = open_ballot_of(session, inquiry)
     voted = ballot is not None and paper_of(session, ballot, membership) is not None
-    any_closed = session.scalar(
-        select(func.count())
-        .select_from(Ballot)
-        .where(Ballot.inquiry_id == inquiry.id, Ballot.status == BallotStatus.CLOSED)
-    )
     return VotingOverview(
-        by_status={RecommendationStatus(status): n for status, n in counts},
-        own_drafts=own_drafts or 0,
+        by_status=by_status,
+        own_drafts=own_drafts,
         open_ballot=ballot,
         has_voted=voted,
-        any_closed=bool(any_closed),
+        any_closed=bool(closed),
     )
 
 

@@ -6,7 +6,9 @@ with any group of one or two people shown as "fewer than 3", and no targets.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, lazyload
@@ -101,7 +103,7 @@ def targets_of(session: Session, inquiry: Inquiry) -> list[CohortTarget]:
     )
 
 
-def _counts(members: list[Membership], dimension: str) -> tuple[dict[str, int], dict[str, str]]:
+def _counts(members: Sequence[Any], dimension: str) -> tuple[dict[str, int], dict[str, str]]:
     """Counts by value, and for localities the spelling to show for each."""
     counts: dict[str, int] = {}
     spellings: dict[str, dict[str, int]] = {}
@@ -119,7 +121,7 @@ def _counts(members: list[Membership], dimension: str) -> tuple[dict[str, int], 
 
 def _breakdown(
     dimension: str,
-    members: list[Membership],
+    members: Sequence[Any],
     targets: dict[str, tuple[int, str]],
     *,
     reveal: bool,
@@ -160,18 +162,50 @@ def _breakdown(
     )
 
 
+# What counting by profile reads of each member.
+PROFILE_COLUMNS = (
+    Membership.role,
+    Membership.professional_role,
+    Membership.sector,
+    Membership.locality,
+    Membership.lived_experience,
+)
+
+
+def active_profiles(session: Session, inquiry: Inquiry) -> dict[Role, list[Any]]:
+    """The profile answers of the active participants and witnesses, by role: rows of
+    ``PROFILE_COLUMNS`` rather than members, as counting needs nothing else."""
+    members: dict[Role, list[Any]] = {Role.PARTICIPANT: [], Role.WITNESS: []}
+    rows = session.execute(
+        select(*PROFILE_COLUMNS).where(
+            Membership.inquiry_id == inquiry.id,
+            Membership.role.in_(tuple(members)),
+            Membership.status == MembershipStatus.ACTIVE,
+        )
+    )
+    for row in rows:
+        members[row.role].append(row)
+    return members
+
+
 def build(session: Session, inquiry: Inquiry, *, reveal: bool) -> Composition:
     """The composition of the active cohort; exact, with targets, only when ``reveal``."""
-    members = {
-        Role.PARTICIPANT: active_members(session, inquiry, Role.PARTICIPANT, with_people=False),
-        Role.WITNESS: active_members(session, inquiry, Role.WITNESS, with_people=False),
-    }
-    targets: dict[str, dict[str, tuple[int, str]]] = {}
-    for target in targets_of(session, inquiry):
+    return build_from(
+        active_profiles(session, inquiry), targets_of(session, inquiry), reveal=reveal
+    )
+
+
+def build_from(
+    members: dict[Role, Sequence[Any]], targets: Iterable[CohortTarget], *, reveal: bool
+) -> Composition:
+    """``build`` from what is already loaded: for each role, its active members (or rows
+    with the profile columns), and the inquiry's targets."""
+    minimums: dict[str, dict[str, tuple[int, str]]] = {}
+    for target in targets:
         value = locality_key(target.value) if target.dimension == "locality" else target.value
-        targets.setdefault(target.dimension, {})[value] = (target.minimum, target.value)
+        minimums.setdefault(target.dimension, {})[value] = (target.minimum, target.value)
     breakdowns = [
-        _breakdown(dimension, members[role], targets.get(dimension, {}), reveal=reveal)
+        _breakdown(dimension, members[role], minimums.get(dimension, {}), reveal=reveal)
         for dimension, role in DIMENSION_ROLES.items()
     ]
     totals = suppress_small_groups(

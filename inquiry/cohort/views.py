@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from flask import (
     Blueprint,
@@ -17,13 +18,24 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from sqlalchemy import Row, select
 
 from .. import policy
 from ..extensions import db, limiter
 from ..invitations.services import InvitationError, mark_sent
 from ..invitations.views import send_invitation
 from ..mail import mail_configured
-from ..models import CohortTarget, Inquiry, Membership, MembershipStatus, Role, utcnow
+from ..models import (
+    CohortTarget,
+    Inquiry,
+    Invitation,
+    InvitationStatus,
+    Membership,
+    MembershipStatus,
+    Role,
+    User,
+    utcnow,
+)
 from ..models.profile import LIVED_EXPERIENCE, PROFESSIONAL_ROLES, SECTORS
 from ..permissions import requires
 from ..personal_data import erasure
@@ -65,20 +77,99 @@ def _profile_value(membership: Membership, dimension: str) -> str:
 
 # The cohort page --------------------------------------------------------------------
 
+# What the cohort page shows of each member, in one query for the whole cohort.
+_MEMBER_COLUMNS = (
+    Membership.id,
+    Membership.role,
+    Membership.status,
+    Membership.created_at,
+    Membership.withdrawn_at,
+    Membership.erased_at,
+    Membership.professional_role,
+    Membership.professional_role_other,
+    Membership.sector,
+    Membership.organisation,
+    Membership.locality,
+    Membership.named_in_report,
+    Membership.lived_experience,
+    Membership.lived_experience_other,
+    Membership.display_name,
+    (Membership.access_needs != "").label("has_access_needs"),
+    User.name,
+    User.last_signed_in_at,
+)
+# Any number that will not be part of an address otherwise; see _member_link.
+_ANY_ID = 918_273_645_546
+
+
+def _member_link(inquiry: Inquiry, endpoint: str) -> Callable[[int], str]:
+    """The address of a member's page of ``endpoint`` for a membership id: url_for once,
+    since the page has three links for each member."""
+    prefix, *rest = url_for(endpoint, inquiry_id=inquiry.id, membership_id=_ANY_ID).split(
+        str(_ANY_ID)
+    )
+    if len(rest) != 1:
+        return lambda membership_id: url_for(
+            endpoint, inquiry_id=inquiry.id, membership_id=membership_id
+        )
+    return lambda membership_id: f"{prefix}{membership_id}{rest[0]}"
+
+
+def _pending_invitations(inquiry: Inquiry, now: datetime) -> list[Row]:
+    """services.pending_invitations, with only the columns the cohort page shows."""
+    return list(
+        db.session.execute(
+            select(
+                Invitation.id,
+                Invitation.email,
+                Invitation.profile,
+                Invitation.role,
+                Invitation.created_at,
+            )
+            .where(
+                Invitation.inquiry_id == inquiry.id,
+                Invitation.status == InvitationStatus.PENDING,
+                Invitation.expires_at > now,
+            )
+            .order_by(Invitation.created_at, Invitation.id)
+        )
+    )
+
 
 @bp.route("/inquiries/<int:inquiry_id>/cohort")
 @requires(policy.can_manage)
 def index(inquiry: Inquiry):
     now = utcnow()
+    # Every list on the page comes from the same rows, in the order of the queries
+    # they replace (services.members, not_signed_in and withdrawn_members).
+    members = db.session.execute(
+        select(*_MEMBER_COLUMNS)
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.inquiry_id == inquiry.id)
+        .order_by(User.name, Membership.id)
+    ).all()
+    active = [member for member in members if member.status == MembershipStatus.ACTIVE]
+    by_role: dict[Role, list[Row]] = {Role.PARTICIPANT: [], Role.WITNESS: []}
+    for member in active:
+        if member.role in by_role:
+            by_role[member.role].append(member)
+    withdrawn = [member for member in members if member.status == MembershipStatus.WITHDRAWN]
+    # The most recent first, as ORDER BY withdrawn_at DESC on SQLite.
+    withdrawn.sort(key=lambda m: (m.withdrawn_at is not None, m.withdrawn_at or now), reverse=True)
     return render_template(
         "cohort/index.html",
         inquiry=inquiry,
-        composition=services.who_is_taking_part(db.session, inquiry, reveal=True),
-        participants=services.members(db.session, inquiry, Role.PARTICIPANT),
-        witnesses=services.members(db.session, inquiry, Role.WITNESS),
-        withdrawn=services.withdrawn_members(db.session, inquiry),
-        invitations=services.pending_invitations(db.session, inquiry, now),
-        not_signed_in=services.not_signed_in(db.session, inquiry),
+        composition=composition.build_from(
+            by_role, composition.targets_of(db.session, inquiry), reveal=True
+        ),
+        participants=sorted(by_role[Role.PARTICIPANT], key=lambda m: m.name.casefold()),
+        witnesses=sorted(by_role[Role.WITNESS], key=lambda m: m.name.casefold()),
+        withdrawn=withdrawn,
+        invitations=_pending_invitations(inquiry, now),
+        not_signed_in=[member for member in active if member.last_signed_in_at is None],
+        edit_url=_member_link(inquiry, "cohort.edit_member"),
+        withdraw_url=_member_link(inquiry, "cohort.withdraw_member"),
+        erase_url=_member_link(inquiry, "cohort.erase_member"),
         now=now,
     )
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 
 from ..audit.service import record
 from ..models import (
@@ -120,7 +120,10 @@ def pending_text_id(
 def latest_agreement(
     session: Session, inquiry: Inquiry, audience: ConsentAudience, user: User
 ) -> ConsentRecord | None:
-    """The user's agreement to the newest version they agreed to, if any."""
+    """The user's agreement to the newest version they agreed to, if any.
+
+    Pages show the version and when it was agreed, so the text's body and author are not
+    loaded with it (the overview asks on every visit)."""
     return session.scalar(
         select(ConsentRecord)
         .join(ConsentText, ConsentRecord.consent_text_id == ConsentText.id)
@@ -132,6 +135,11 @@ def latest_agreement(
         )
         .order_by(ConsentText.version.desc())
         .limit(1)
+        .options(
+            contains_eager(ConsentRecord.consent_text)
+            .load_only(ConsentText.version)
+            .lazyload(ConsentText.created_by)
+        )
     )
 
 

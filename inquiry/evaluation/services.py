@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from ..audit.service import record
 from ..models import (
@@ -79,8 +79,15 @@ class AlreadyAnswered(EvaluationError):
 # Loading --------------------------------------------------------------------------
 
 
-def questionnaire_for(session: Session, inquiry: Inquiry) -> Questionnaire | None:
-    return session.scalar(select(Questionnaire).where(Questionnaire.inquiry_id == inquiry.id))
+def questionnaire_for(
+    session: Session, inquiry: Inquiry, *, with_items: bool = True
+) -> Questionnaire | None:
+    """The inquiry's questionnaire; ``with_items=False`` leaves its questions to load when
+    asked for (the overview shows only its status)."""
+    query = select(Questionnaire).where(Questionnaire.inquiry_id == inquiry.id)
+    if not with_items:
+        query = query.options(lazyload(Questionnaire.questions))
+    return session.scalar(query)
 
 
 def item_in(

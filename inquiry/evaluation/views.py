@@ -28,7 +28,7 @@ bp = Blueprint("evaluation", __name__)
 @bp.app_template_global()
 def evaluation_status(inquiry: Inquiry) -> dict | None:
     """For the overview partial: what this member should see about the questionnaire."""
-    questionnaire = services.questionnaire_for(db.session, inquiry)
+    questionnaire = services.questionnaire_for(db.session, inquiry, with_items=False)
     if policy.can_manage_evaluation(current_user, inquiry):
         return {
             "manage": True,

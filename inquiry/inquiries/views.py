@@ -6,6 +6,8 @@ from datetime import timedelta
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import lazyload, load_only
 
 from .. import policy
 from ..accounts.services import issue_token
@@ -14,13 +16,25 @@ from ..audit.service import record
 from ..cohort.services import who_is_taking_part
 from ..extensions import db
 from ..forms.base import BaseForm
-from ..models import Inquiry, InquiryMode, Membership, TokenPurpose, utcnow
+from ..models import (
+    Inquiry,
+    InquiryMode,
+    InquiryStatus,
+    Membership,
+    MembershipStatus,
+    Role,
+    Round,
+    TokenPurpose,
+    User,
+    utcnow,
+)
 from ..permissions import requires
-from ..rounds.services import plan_for
 from . import services
 from .forms import NewInquiryForm
 
 bp = Blueprint("inquiries", __name__)
+
+SETTING_UP = (InquiryStatus.DRAFT, InquiryStatus.RECRUITING)
 
 
 @bp.route("/home")
@@ -52,6 +66,36 @@ def new():
     return render_template("inquiries/new.html", form=form)
 
 
+def _overview_researchers(inquiry: Inquiry) -> list[User]:
+    """The inquiry's researchers, as ``services.researchers_of``, with only what the
+    overview shows of them (not their memberships)."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(
+                Membership.inquiry_id == inquiry.id,
+                Membership.role == Role.RESEARCHER,
+                Membership.status == MembershipStatus.ACTIVE,
+            )
+            .order_by(User.name)
+            .options(load_only(User.name, User.email), lazyload(User.memberships))
+        )
+    )
+
+
+def _overview_plan(inquiry: Inquiry) -> list[Round]:
+    """The sessions in order, as ``plan_for``, without their prompts (not shown here)."""
+    return list(
+        db.session.scalars(
+            select(Round)
+            .where(Round.inquiry_id == inquiry.id)
+            .order_by(Round.position, Round.id)
+            .options(lazyload(Round.prompts))
+        )
+    )
+
+
 @bp.route("/inquiries/<int:inquiry_id>")
 @requires(policy.is_member)
 def overview(inquiry: Inquiry):
@@ -59,11 +103,14 @@ def overview(inquiry: Inquiry):
     return render_template(
         "inquiries/overview.html",
         inquiry=inquiry,
-        researchers=services.researchers_of(db.session, inquiry),
+        researchers=_overview_researchers(inquiry),
         can_manage=manage,
-        rounds=plan_for(db.session, inquiry),
+        rounds=_overview_plan(inquiry),
         taking_part=who_is_taking_part(db.session, inquiry, reveal=manage),
-        setup_steps=services.setup_steps_for(db.session, inquiry) if manage else [],
+        # The checklist is shown only while the inquiry is being set up.
+        setup_steps=services.setup_steps_for(db.session, inquiry)
+        if manage and inquiry.status in SETTING_UP
+        else [],
     )
 
 

@@ -12,13 +12,14 @@ made from an older page is refused rather than overwriting the newer wording.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
-from sqlalchemy.orm import Session, joinedload, lazyload
+from sqlalchemy import Row, Select, delete, func, select, update
+from sqlalchemy.orm import Session, aliased, joinedload, lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import contributions, policy
@@ -42,6 +43,7 @@ from ..models import (
     RecommendationVersion,
     Reflection,
     ReflectionStatus,
+    Role,
     Round,
     RoundPrompt,
     Theme,
@@ -224,24 +226,85 @@ def amendment_in(
     return amendment
 
 
-def visible_recommendations(
-    session: Session,
-    inquiry: Inquiry,
-    viewer: User,
-    *,
-    theme_id: int | None = None,
-    statuses: Iterable[RecommendationStatus] = SHARED_STATUSES,
-) -> list[Recommendation]:
-    """Recommendations the viewer may read that are not drafts (drafts: ``own_drafts``),
-    in ballot order once numbered, then oldest proposed first. Optionally only those
-    on one theme, and only in some statuses."""
-    if not policy.can_read_recommendations(viewer, inquiry):
-        return []
-    wanted = [status for status in statuses if status != RecommendationStatus.DRAFT]
-    query = (
-        select(Recommendation)
-        .where(Recommendation.inquiry_id == inquiry.id, Recommendation.status.in_(wanted))
-        .options(joinedload(Recommendation.merged_into))
+@dataclass(frozen=True, slots=True)
+class ListedRecommendation:
+    """What the list of recommendations shows of one: no wording or evidence."""
+
+    id: int
+    title: str
+    full_title: str  # with its ballot reference once numbered, as in "R3: Longer visits"
+    status: RecommendationStatus
+    # Its author as the list names them after "By" ("a former participant" once they
+    # have left); None when it has no named author.
+    author: str | None
+    supporters: int
+    comments: int
+    themes: list[Theme]
+    merged_into_id: int | None
+    merged_into_title: str
+
+
+def _full_title(number: int | None, title: str) -> str:
+    return f"R{number}: {title}" if number else title
+
+
+def _listed_author(
+    author_id: int | None,
+    status: MembershipStatus | None,
+    role: Role | None,
+    display_name: str | None,
+    user_name: str | None,
+) -> str | None:
+    """``author_name`` from the author's columns, without loading the membership, as it
+    reads inside a sentence."""
+    if author_id is None or status is None:
+        return None
+    if status == MembershipStatus.WITHDRAWN:
+        return FORMER_PARTICIPANT[0].lower() + FORMER_PARTICIPANT[1:]
+    if role == Role.WITNESS and display_name:
+        return display_name
+    return user_name
+
+
+@functools.cache
+def _list_query() -> Select:
+    """The list's columns with each recommendation's counts, in list order, for
+    ``listed_recommendations`` to filter: built once, as building it costs more than
+    running it."""
+    supporters = (
+        select(func.count())
+        .where(RecommendationSupport.recommendation_id == Recommendation.id)
+        .correlate(Recommendation)
+        .scalar_subquery()
+    )
+    comments = (
+        select(func.count())
+        .where(RecommendationComment.recommendation_id == Recommendation.id)
+        .correlate(Recommendation)
+        .scalar_subquery()
+    )
+    target = aliased(Recommendation)
+    return (
+        select(
+            Recommendation.id,
+            Recommendation.number,
+            Recommendation.title,
+            Recommendation.status,
+            Recommendation.author_id,
+            Membership.status,
+            Membership.role,
+            Membership.display_name,
+            User.name,
+            supporters,
+            comments,
+            Recommendation.merged_into_id,
+            target.number,
+            target.title,
+        )
+        .outerjoin(Membership, Membership.id == Recommendation.author_id)
+        .outerjoin(User, User.id == Membership.user_id)
+        .outerjoin(target, target.id == Recommendation.merged_into_id)
+        .where(Recommendation.status.in_(SHARED_STATUSES))
         .order_by(
             Recommendation.number.is_(None),
             Recommendation.number,
@@ -249,28 +312,101 @@ def visible_recommendations(
             Recommendation.id,
         )
     )
+
+
+def listed_recommendations(
+    session: Session,
+    inquiry: Inquiry,
+    viewer: User,
+    themes: Iterable[Theme],
+    *,
+    theme_id: int | None = None,
+) -> list[ListedRecommendation]:
+    """Recommendations the viewer may read that are not drafts (drafts: ``own_drafts``),
+    in ballot order once numbered, then oldest proposed first; optionally only those on
+    one theme. ``themes`` are the inquiry's, in the order each one's are listed. Two
+    queries whatever their number."""
+    if not policy.can_read_recommendations(viewer, inquiry):
+        return []
+    # Without drafts, ``policy.can_read_recommendation`` is ``can_read_recommendations``
+    # for every recommendation of the inquiry, so no row needs checking on its own.
+    query = _list_query().where(Recommendation.inquiry_id == inquiry.id)
     if theme_id is not None:
-        query = query.where(Recommendation.themes.any(Theme.id == theme_id))
-    found = session.scalars(query).unique()
-    return [r for r in found if policy.can_read_recommendation(viewer, inquiry, r)]
+        query = query.where(
+            Recommendation.id.in_(
+                select(recommendation_themes.c.recommendation_id).where(
+                    recommendation_themes.c.theme_id == theme_id
+                )
+            )
+        )
+    rows = session.execute(query).all()
+    if not rows:
+        return []
+    position = {theme.id: n for n, theme in enumerate(themes)}
+    by_id = {theme.id: theme for theme in themes}
+    on: dict[int, list[int]] = {}
+    links = session.execute(
+        select(recommendation_themes.c.recommendation_id, recommendation_themes.c.theme_id).where(
+            recommendation_themes.c.recommendation_id.in_([row[0] for row in rows])
+        )
+    )
+    for recommendation_id, linked in links:
+        if linked in position:
+            on.setdefault(recommendation_id, []).append(linked)
+    listed = []
+    for (
+        id_,
+        number,
+        title,
+        status,
+        author_id,
+        member_status,
+        role,
+        display_name,
+        user_name,
+        supporters,
+        comments,
+        merged_into_id,
+        target_number,
+        target_title,
+    ) in rows:
+        linked = on.get(id_)
+        listed.append(
+            ListedRecommendation(
+                id=id_,
+                title=title,
+                full_title=_full_title(number, title),
+                status=status,
+                author=_listed_author(author_id, member_status, role, display_name, user_name),
+                supporters=supporters,
+                comments=comments,
+                themes=[by_id[t] for t in sorted(linked, key=position.__getitem__)]
+                if linked
+                else [],
+                merged_into_id=merged_into_id,
+                merged_into_title=(
+                    _full_title(target_number, target_title) if merged_into_id is not None else ""
+                ),
+            )
+        )
+    return listed
 
 
-def own_drafts(
-    session: Session, inquiry: Inquiry, author: Membership | None
-) -> list[Recommendation]:
-    """The member's drafts, most recently changed first."""
+def own_drafts(session: Session, inquiry: Inquiry, author: Membership | None) -> list[Row]:
+    """The member's drafts (id, title and when last changed), most recently changed
+    first."""
     if author is None:
         return []
     return list(
-        session.scalars(
-            select(Recommendation)
+        session.execute(
+            select(Recommendation.id, Recommendation.title, Recommendation.updated_at)
             .where(
                 Recommendation.inquiry_id == inquiry.id,
                 Recommendation.author_id == author.id,
                 Recommendation.status == RecommendationStatus.DRAFT,
             )
             .order_by(Recommendation.updated_at.desc(), Recommendation.id.desc())
-        ).unique()
+        )
     )
 
 
@@ -284,20 +420,6 @@ def support_counts(session: Session, ids: Iterable[int]) -> dict[int, int]:
         select(RecommendationSupport.recommendation_id, func.count())
         .where(RecommendationSupport.recommendation_id.in_(ids))
         .group_by(RecommendationSupport.recommendation_id)
-    )
-    counts.update({recommendation_id: n for recommendation_id, n in rows})
-    return counts
-
-
-def comment_counts(session: Session, ids: Iterable[int]) -> dict[int, int]:
-    ids = list(ids)
-    counts = dict.fromkeys(ids, 0)
-    if not ids:
-        return counts
-    rows = session.execute(
-        select(RecommendationComment.recommendation_id, func.count())
-        .where(RecommendationComment.recommendation_id.in_(ids))
-        .group_by(RecommendationComment.recommendation_id)
     )
     counts.update({recommendation_id: n for recommendation_id, n in rows})
     return counts

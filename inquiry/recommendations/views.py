@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
@@ -22,6 +23,7 @@ from ..models import (
     Inquiry,
     Recommendation,
     RecommendationStatus,
+    Theme,
     utcnow,
 )
 from ..permissions import requires
@@ -107,6 +109,35 @@ def _refuse(message: str, url: str) -> Response:
 # The list --------------------------------------------------------------------------
 
 
+# Each status's tag as the tag macro writes it, made once rather than through the macro
+# for every recommendation in the list.
+_TAG_CLASSES = {
+    RecommendationStatus.DRAFT: "govuk-tag--grey",
+    RecommendationStatus.PROPOSED: "govuk-tag--blue",
+    RecommendationStatus.MERGED: "govuk-tag--purple",
+    RecommendationStatus.FROZEN: "govuk-tag--yellow",
+    RecommendationStatus.ADOPTED: "govuk-tag--green",
+    RecommendationStatus.NOT_ADOPTED: "govuk-tag--red",
+}
+STATUS_TAGS = {
+    status: Markup('<strong class="govuk-tag {}">{}</strong>').format(classes, status.label)
+    for status, classes in _TAG_CLASSES.items()
+}
+
+
+def _theme_links(themes: list[Theme], list_url: str):
+    """For the list: a function writing a recommendation's themes as links to the list
+    on each, with each theme's link made once rather than once per recommendation."""
+    links = {
+        theme.id: Markup('<a class="govuk-link" href="{}?theme={}">{}</a>').format(
+            list_url, theme.id, theme.name
+        )
+        for theme in themes
+    }
+    separator = Markup(", ")
+    return lambda on: separator.join([links[theme.id] for theme in on])
+
+
 @bp.route(BASE)
 @requires(policy.can_read_recommendations)
 def index(inquiry: Inquiry):
@@ -115,24 +146,25 @@ def index(inquiry: Inquiry):
     theme_arg = request.args.get("theme", "")
     if theme_arg:
         theme = next((t for t in themes if str(t.id) == theme_arg), None)
-    recommendations = services.visible_recommendations(
-        db.session, inquiry, current_user, theme_id=theme.id if theme else None
+    listed = services.listed_recommendations(
+        db.session, inquiry, current_user, themes, theme_id=theme.id if theme else None
     )
-    current = [r for r in recommendations if r.status != RecommendationStatus.MERGED]
-    merged = [r for r in recommendations if r.status == RecommendationStatus.MERGED]
-    drafts = services.own_drafts(db.session, inquiry, g.membership)
-    ids = [r.id for r in current]
     is_participant = policy.can_draft_recommendations(current_user, inquiry)
+    list_url = url_for("recommendations.index", inquiry_id=inquiry.id)
     return render_template(
         "recommendations/index.html",
         inquiry=inquiry,
         themes=themes,
         theme=theme,
-        recommendations=current,
-        merged=merged,
-        drafts=drafts,
-        supports=services.support_counts(db.session, ids),
-        comments=services.comment_counts(db.session, ids),
+        recommendations=[r for r in listed if r.status != RecommendationStatus.MERGED],
+        merged=[r for r in listed if r.status == RecommendationStatus.MERGED],
+        drafts=services.own_drafts(db.session, inquiry, g.membership),
+        status_tags=STATUS_TAGS,
+        list_url=list_url,
+        theme_links=_theme_links(themes, list_url),
+        # A recommendation's page is the list's address followed by its id (see
+        # ``show``): building it once rather than through url_for for every row.
+        show_url=list_url + "/",
         is_participant=is_participant,
         drafting_open=services.drafting_open(inquiry),
         closed_reason=services.drafting_closed_reason(inquiry),

@@ -13,8 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
-from sqlalchemy.orm import Session, selectinload
+from markupsafe import Markup, escape
+from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import contributions
@@ -37,7 +38,7 @@ from ..models import (
     Visibility,
 )
 from ..notifications.services import notify
-from ..text import paragraphs  # noqa: F401 - part of this module's interface
+from ..text import paragraphs
 
 MAX_REFLECTION_LENGTH = 10_000
 MAX_REPLY_LENGTH = 2_000
@@ -134,60 +135,259 @@ def shared_prompt_ids(session: Session, round_: Round, membership: Membership | 
     )
 
 
+# The session page ------------------------------------------------------------------
+
+# Others' reflections on a prompt are shown this many at a time, newest first.
+PER_PAGE = 20
+
+
+def paragraphs_html(text: str | None) -> Markup:
+    """Plain text as GOV.UK paragraphs, every line escaped: the same markup as the
+    ``text`` macro, built once in Python rather than by a macro per reflection."""
+    html = "".join(
+        '<p class="govuk-body">' + "<br>".join(map(escape, lines)) + "</p>\n"
+        for lines in paragraphs(text)
+    )
+    return Markup(html)  # noqa: S704 - every line of the text is escaped above
+
+
+def _name(role: Role, status: MembershipStatus, display_name: str, user_name: str) -> str:
+    """``author_name`` from the columns it reads, so the page need not load members."""
+    if status == MembershipStatus.WITHDRAWN:
+        return FORMER_PARTICIPANT
+    if role == Role.WITNESS and display_name:
+        return display_name
+    return user_name
+
+
+_AUTHOR_COLUMNS = (Membership.role, Membership.status, Membership.display_name, User.name)
+
+
+@dataclass(slots=True)
+class ReplyItem:
+    """A reply as the session page shows it."""
+
+    id: int
+    author_id: int
+    author: str
+    body_html: Markup
+    revision: int
+    created_at: datetime
+
+
+@dataclass(slots=True)
+class ReflectionItem:
+    """A reflection as the session page shows it: the columns it reads and the
+    author's name, without the objects around it."""
+
+    id: int
+    prompt_id: int
+    author_id: int
+    author: str
+    body: str
+    body_html: Markup
+    lens: Lens | None
+    visibility: Visibility
+    status: ReflectionStatus
+    revision: int
+    shared_at: datetime | None
+    updated_at: datetime
+    replies: list[ReplyItem] = field(default_factory=list)
+
+    @property
+    def repliable(self) -> bool:
+        return self.status == ReflectionStatus.SHARED and self.visibility == Visibility.COHORT
+
+
 @dataclass
 class PromptView:
     """One prompt of the session page as one member sees it."""
 
     prompt: RoundPrompt
-    own: Reflection | None = None
-    # Others' reflections this member may read, oldest shared first.
-    others: list[Reflection] = field(default_factory=list)
+    # Its number on the page: "Prompt 2".
+    position: int = 1
+    own: ReflectionItem | None = None
+    # One page of the others' reflections this member may read, newest shared first.
+    others: list[ReflectionItem] = field(default_factory=list)
     # Others' reflections are held back until the member shares their own.
     waiting_to_share: bool = False
+    # How many others' reflections the member may read, and which page is shown.
+    shared_count: int = 0
+    page: int = 1
+    pages: int = 1
+
+    @property
+    def first_number(self) -> int:
+        return (self.page - 1) * PER_PAGE + 1
+
+    @property
+    def last_number(self) -> int:
+        return self.first_number + len(self.others) - 1
+
+
+# The page's statements are built once: building them costs more than running them.
+_BY_VIEWER = Reflection.author_id == bindparam("viewer_id")
+_SHARED = Reflection.status == ReflectionStatus.SHARED
+# What each role may read besides their own reflections: researchers every shared
+# reflection, participants those shared with the cohort, anyone else nothing.
+_READABLE = {
+    Role.RESEARCHER: _BY_VIEWER | _SHARED,
+    Role.PARTICIPANT: _BY_VIEWER | (_SHARED & (Reflection.visibility == Visibility.COHORT)),
+}
+_READABLE_IDS = {
+    role: select(Reflection.id, Reflection.prompt_id, Reflection.author_id)
+    .where(Reflection.round_id == bindparam("round_id"), condition)
+    .order_by(Reflection.shared_at.desc(), Reflection.id.desc())
+    for role, condition in [*_READABLE.items(), (None, _BY_VIEWER)]
+}
+_IDS = bindparam("ids", expanding=True)
+_ITEMS = (
+    select(
+        Reflection.id,
+        Reflection.prompt_id,
+        Reflection.author_id,
+        Reflection.body,
+        Reflection.lens,
+        Reflection.visibility,
+        Reflection.status,
+        Reflection.revision,
+        Reflection.shared_at,
+        Reflection.updated_at,
+        *_AUTHOR_COLUMNS,
+    )
+    .join(Membership, Membership.id == Reflection.author_id)
+    .join(User, User.id == Membership.user_id)
+    .where(Reflection.id.in_(_IDS))
+)
+_REPLIES = (
+    select(
+        ReflectionResponse.reflection_id,
+        ReflectionResponse.id,
+        ReflectionResponse.author_id,
+        ReflectionResponse.body,
+        ReflectionResponse.revision,
+        ReflectionResponse.created_at,
+        *_AUTHOR_COLUMNS,
+    )
+    .join(Membership, Membership.id == ReflectionResponse.author_id)
+    .join(User, User.id == Membership.user_id)
+    .where(ReflectionResponse.reflection_id.in_(_IDS))
+    .order_by(ReflectionResponse.created_at, ReflectionResponse.id)
+)
+
+
+def _readable_ids(
+    session: Session, round_: Round, viewer: Membership
+) -> tuple[dict[int, int], dict[int, list[int]]]:
+    """The id of the member's own reflection by prompt, and the ids of the others' they
+    may read by prompt, newest shared first. The author reads their own whatever its
+    status."""
+    own: dict[int, int] = {}
+    others: dict[int, list[int]] = {}
+    statement = _READABLE_IDS.get(viewer.role, _READABLE_IDS[None])
+    rows = session.execute(statement, {"round_id": round_.id, "viewer_id": viewer.id})
+    for reflection_id, prompt_id, author_id in rows:
+        if author_id == viewer.id:
+            own[prompt_id] = reflection_id
+        else:
+            others.setdefault(prompt_id, []).append(reflection_id)
+    return own, others
+
+
+def _page_count(total: int) -> int:
+    return max(1, -(-total // PER_PAGE))
+
+
+def page_of(session: Session, round_: Round, viewer: Membership | None, reflection_id: int) -> int:
+    """The page of its prompt's shared reflections that shows this reflection to the
+    member (1 for their own, always shown, and for one they cannot read)."""
+    if viewer is None:
+        return 1
+    for ids in _readable_ids(session, round_, viewer)[1].values():
+        if reflection_id in ids:
+            return ids.index(reflection_id) // PER_PAGE + 1
+    return 1
+
+
+def _load_items(session: Session, ids: list[int]) -> dict[int, ReflectionItem]:
+    if not ids:
+        return {}
+    items: dict[int, ReflectionItem] = {}
+    for row in session.execute(_ITEMS, {"ids": ids}):
+        items[row[0]] = ReflectionItem(
+            id=row[0],
+            prompt_id=row[1],
+            author_id=row[2],
+            author=_name(*row[10:]),
+            body=row[3],
+            body_html=paragraphs_html(row[3]),
+            lens=row[4],
+            visibility=row[5],
+            status=row[6],
+            revision=row[7],
+            shared_at=row[8],
+            updated_at=row[9],
+        )
+    for row in session.execute(_REPLIES, {"ids": ids}):
+        items[row[0]].replies.append(
+            ReplyItem(
+                id=row[1],
+                author_id=row[2],
+                author=_name(*row[6:]),
+                body_html=paragraphs_html(row[3]),
+                revision=row[4],
+                created_at=row[5],
+            )
+        )
+    return items
 
 
 def session_page(
-    session: Session, inquiry: Inquiry, round_: Round, viewer: Membership | None
+    session: Session,
+    inquiry: Inquiry,
+    round_: Round,
+    viewer: Membership | None,
+    *,
+    pages: dict[int, int] | None = None,
+    showing: Iterable[int] = (),
 ) -> list[PromptView]:
     """What the member may read on the session page, prompt by prompt.
 
     The author sees their own reflection whatever its status. Researchers read every
     shared reflection; participants those shared with the cohort, held back in a
     session that reveals after submitting until they have shared on that prompt;
-    witnesses, commissioners and observers read none.
+    witnesses, commissioners and observers read none. Others' reflections come a page
+    at a time: ``pages`` asks for a page by prompt id (a page past the end is the
+    last), and a reflection in ``showing`` puts its prompt on the page that holds it.
     """
-    views = {prompt.id: PromptView(prompt=prompt) for prompt in round_.prompts}
+    views = {
+        prompt.id: PromptView(prompt=prompt, position=position)
+        for position, prompt in enumerate(round_.prompts, start=1)
+    }
     if viewer is None:
         return list(views.values())
-    role = viewer.role
-    conditions = [Reflection.author_id == viewer.id]
-    if role == Role.RESEARCHER:
-        conditions.append(Reflection.status == ReflectionStatus.SHARED)
-    elif role == Role.PARTICIPANT:
-        conditions.append(
-            (Reflection.status == ReflectionStatus.SHARED)
-            & (Reflection.visibility == Visibility.COHORT)
-        )
-    rows = session.scalars(
-        select(Reflection)
-        .where(Reflection.round_id == round_.id)
-        .where(conditions[0] if len(conditions) == 1 else conditions[0] | conditions[1])
-        .options(selectinload(Reflection.responses))
-        .order_by(Reflection.shared_at, Reflection.id)
-    ).unique()
-    for reflection in rows:
-        view = views.get(reflection.prompt_id)
-        if view is None:
+    own, others = _readable_ids(session, round_, viewer)
+    showing = set(showing)
+    on_page: dict[int, list[int]] = {}
+    for prompt_id, view in views.items():
+        ids = others.get(prompt_id, [])
+        view.shared_count = len(ids)
+        view.pages = _page_count(len(ids))
+        view.page = min(max((pages or {}).get(prompt_id, 1), 1), view.pages)
+        for index, reflection_id in enumerate(ids):
+            if reflection_id in showing:
+                view.page = index // PER_PAGE + 1
+        start = (view.page - 1) * PER_PAGE
+        on_page[prompt_id] = ids[start : start + PER_PAGE]
+    items = _load_items(session, [*own.values(), *(i for ids in on_page.values() for i in ids)])
+    holds_back = viewer.role == Role.PARTICIPANT and round_.reveal_after_submitting
+    for prompt_id, view in views.items():
+        view.own = items[own[prompt_id]] if prompt_id in own else None
+        if holds_back and (view.own is None or view.own.status != ReflectionStatus.SHARED):
+            view.waiting_to_share = True
+            view.shared_count, view.page, view.pages = 0, 1, 1
             continue
-        if reflection.author_id == viewer.id:
-            view.own = reflection
-        else:
-            view.others.append(reflection)
-    if role == Role.PARTICIPANT and round_.reveal_after_submitting:
-        for view in views.values():
-            if view.own is None or view.own.status != ReflectionStatus.SHARED:
-                view.waiting_to_share = True
-                view.others = []
+        view.others = [items[reflection_id] for reflection_id in on_page[prompt_id]]
     return list(views.values())
 
 

@@ -9,8 +9,19 @@ them on the page, never an empty form.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
@@ -99,9 +110,27 @@ def _reply(inquiry: Inquiry, reply_id: int) -> ReflectionResponse:
     return reply
 
 
-def _session_url(inquiry: Inquiry, round_: Round | int, anchor: str | None = None) -> str:
+def _session_url(
+    inquiry: Inquiry,
+    round_: Round | int,
+    anchor: str | None = None,
+    pages: dict[int, int] | None = None,
+) -> str:
+    """The session page; ``pages`` asks for a page of a prompt's shared reflections."""
     round_id = round_ if isinstance(round_, int) else round_.id
-    return url_for("reflections.session", inquiry_id=inquiry.id, round_id=round_id, _anchor=anchor)
+    args = {page_arg(prompt_id): page for prompt_id, page in (pages or {}).items() if page > 1}
+    return url_for(
+        "reflections.session", inquiry_id=inquiry.id, round_id=round_id, _anchor=anchor, **args
+    )
+
+
+def _url_showing(
+    inquiry: Inquiry, reflection: Reflection, anchor: str, membership: Membership | None
+) -> str:
+    """The session page on the page of shared reflections that holds the reflection."""
+    round_ = reflection.prompt.round
+    page = services.page_of(db.session, round_, membership, reflection.id)
+    return _session_url(inquiry, round_, anchor, pages={reflection.prompt_id: page})
 
 
 def _consent_pending(inquiry: Inquiry, membership: Membership) -> bool:
@@ -178,7 +207,7 @@ def _refuse(
 # The session page ------------------------------------------------------------------
 
 
-def _reflection_form(prompt: RoundPrompt, own: Reflection | None) -> ReflectionForm:
+def _reflection_form(prompt: RoundPrompt, own: services.ReflectionItem | None) -> ReflectionForm:
     return ReflectionForm(
         formdata=None,
         prefix=prompt_prefix(prompt.id),
@@ -191,12 +220,51 @@ def _reflection_form(prompt: RoundPrompt, own: Reflection | None) -> ReflectionF
     )
 
 
-def _repliable(reflection: Reflection | None) -> bool:
-    return (
-        reflection is not None
-        and reflection.status == ReflectionStatus.SHARED
-        and reflection.visibility == Visibility.COHORT
-    )
+def page_arg(prompt_id: int) -> str:
+    """The query argument for a page of one prompt's shared reflections."""
+    return f"prompt-{prompt_id}-page"
+
+
+def _requested_pages(prompts: list[RoundPrompt]) -> dict[int, int]:
+    pages = {}
+    for prompt in prompts:
+        value = request.args.get(page_arg(prompt.id), "")
+        if value.isascii() and value.isdigit() and len(value) < 7:
+            pages[prompt.id] = int(value)
+    return pages
+
+
+def _pagination(
+    inquiry: Inquiry, round_: Round, view: services.PromptView, pages: dict[int, int]
+) -> dict | None:
+    """Links to the other pages of a prompt's shared reflections, keeping the page
+    shown for every other prompt."""
+    if view.pages < 2:
+        return None
+    prompt_id = view.prompt.id
+    anchor = f"prompt-{prompt_id}-shared"
+
+    def href(number: int) -> str:
+        return _session_url(inquiry, round_, anchor, pages={**pages, prompt_id: number})
+
+    items = []
+    for number in range(1, view.pages + 1):
+        if number in (1, view.pages) or abs(number - view.page) <= 1:
+            items.append({"number": number, "href": href(number), "current": number == view.page})
+        elif items and not items[-1].get("ellipsis"):
+            items.append({"ellipsis": True})
+    return {
+        "landmarkLabel": f"Pages of the reflections shared on prompt {view.position}",
+        "previous": {"href": href(view.page - 1)} if view.page > 1 else None,
+        "next": {"href": href(view.page + 1)} if view.page < view.pages else None,
+        "items": items,
+    }
+
+
+def _csrf_token() -> str | None:
+    """The token for the reply forms written straight into the page (one per request,
+    as every form of the page would get)."""
+    return generate_csrf() if current_app.config.get("WTF_CSRF_ENABLED", True) else None
 
 
 def render_session(
@@ -210,31 +278,36 @@ def render_session(
     notice: str | None = None,
     status: int = 200,
 ) -> Response:
-    """The session page; forms given here (with what was typed) replace the usual ones."""
+    """The session page; forms given here (with what was typed) replace the usual ones.
+
+    A reply form given here is shown on the page of shared reflections that holds its
+    reflection; every other reply form is written by the template without a form object.
+    """
     membership = g.get("membership")
-    views = services.session_page(db.session, inquiry, round_, membership)
+    prompts = list(round_.prompts)
+    pages = _requested_pages(prompts)
+    views = services.session_page(
+        db.session, inquiry, round_, membership, pages=pages, showing=list(reply_forms or ())
+    )
     is_open = round_.status == RoundStatus.OPEN
     writes = is_open and policy.can_write_reflections(current_user, inquiry)
     forms: dict[int, ReflectionForm] = {}
-    replies: dict[int, ReplyForm] = {}
     if writes:
         for view in views:
             forms[view.prompt.id] = (reflection_forms or {}).get(
                 view.prompt.id
             ) or _reflection_form(view.prompt, view.own)
-            for reflection in [view.own, *view.others]:
-                if _repliable(reflection):
-                    replies[reflection.id] = (reply_forms or {}).get(reflection.id) or ReplyForm(
-                        formdata=None, prefix=reply_prefix(reflection.id)
-                    )
+    shown = {view.prompt.id: view.page for view in views}
     can_manage = policy.can_manage(current_user, inquiry)
     page = render_template(
         "reflections/session.html",
         inquiry=inquiry,
         round=round_,
         views=views,
+        paginations={view.prompt.id: _pagination(inquiry, round_, view, shown) for view in views},
         forms=forms,
-        reply_forms=replies,
+        reply_forms=(reply_forms or {}) if writes else {},
+        reply_csrf_token=_csrf_token() if writes else None,
         conflicts=conflicts or {},
         form=error_form,
         notice=notice,
@@ -575,7 +648,7 @@ def reply(inquiry: Inquiry, reflection_id: int):
         else:
             db.session.commit()
             flash("Your reply is posted", "success")
-            return redirect(_session_url(inquiry, round_, f"reply-{posted.id}"))
+            return redirect(_url_showing(inquiry, reflection, f"reply-{posted.id}", g.membership))
     return render_session(inquiry, round_, reply_forms={reflection.id: form}, error_form=form)
 
 
@@ -663,7 +736,7 @@ def edit_reply(inquiry: Inquiry, reply_id: int):
                 flash("Your reply is saved", "success")
             else:
                 flash("You did not change anything", "info")
-            return redirect(_session_url(inquiry, round_, f"reply-{reply.id}"))
+            return redirect(_url_showing(inquiry, reflection, f"reply-{reply.id}", g.membership))
     return _render_edit_reply(inquiry, reply, form)
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session, lazyload
 
 from ..audit.service import record
 from ..inquiries import lifecycle
@@ -129,19 +129,29 @@ def recent_builds(session: Session, inquiry: Inquiry, *, limit: int = RECENT_BUI
     )
 
 
+def _published_newest_first(inquiry: Inquiry) -> Select:
+    return (
+        select(ReportBuild)
+        .where(
+            ReportBuild.inquiry_id == inquiry.id,
+            ReportBuild.kind == BuildKind.PUBLISHED,
+            ReportBuild.status == BuildStatus.DONE,
+            ReportBuild.version.is_not(None),
+        )
+        .order_by(ReportBuild.version.desc())
+    )
+
+
 def published_versions(session: Session, inquiry: Inquiry) -> list[ReportBuild]:
     """Every published version, newest first."""
-    return list(
-        session.scalars(
-            select(ReportBuild)
-            .where(
-                ReportBuild.inquiry_id == inquiry.id,
-                ReportBuild.kind == BuildKind.PUBLISHED,
-                ReportBuild.status == BuildStatus.DONE,
-                ReportBuild.version.is_not(None),
-            )
-            .order_by(ReportBuild.version.desc())
-        )
+    return list(session.scalars(_published_newest_first(inquiry)))
+
+
+def latest_published_version(session: Session, inquiry: Inquiry) -> ReportBuild | None:
+    """The newest published version (the first of ``published_versions``), without who
+    asked for it: for the overview, which every member sees."""
+    return session.scalar(
+        _published_newest_first(inquiry).limit(1).options(lazyload(ReportBuild.requested_by))
     )
 
 

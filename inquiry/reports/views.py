@@ -461,5 +461,4 @@ def latest_published_report(inquiry: Inquiry) -> ReportBuild | None:
     """For the overview page: the newest published version, for every member."""
     if not policy.can_read_published_report(current_user, inquiry):
         return None
-    versions = services.published_versions(db.session, inquiry)
-    return versions[0] if versions else None
+    return services.latest_published_version(db.session, inquiry)

@@ -15,8 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, case, false, func, select
+from sqlalchemy.orm import Session, lazyload
 
 from ..audit.service import record
 from ..models import (
@@ -29,6 +29,7 @@ from ..models import (
     MembershipStatus,
     Recommendation,
     RecommendationAnswer,
+    RecommendationStatus,
     ReportBuild,
     ResponseStatus,
     Role,
@@ -38,7 +39,7 @@ from ..notifications.services import notify
 from ..personal_data.export import register_section
 from ..reports import jobs
 from ..reports.services import has_published_version
-from .summary import Deadline, deadline, recommendations_to_answer, response_of
+from .summary import VOTED, Deadline, deadline, recommendations_to_answer, response_of
 
 MAX_REASONS_LENGTH = 5_000
 MAX_LEAD_LENGTH = 200
@@ -333,14 +334,45 @@ class ResponseState:
         return self.published or self.ready or self.deadline.due_on is not None
 
 
+def _answered_and_total(
+    session: Session, inquiry: Inquiry, response: CommissionerResponse | None
+) -> tuple[int, int]:
+    """How many of ``recommendations_to_answer`` the response answers, and how many there
+    are: counted in SQL rather than by loading the recommendations and the answers."""
+    answer_matches = RecommendationAnswer.recommendation_id == Recommendation.id
+    if response is None:
+        answer_matches = and_(answer_matches, false())
+    else:
+        answer_matches = and_(answer_matches, RecommendationAnswer.response_id == response.id)
+    adopted = Recommendation.status == RecommendationStatus.ADOPTED
+    adopted_total, voted_total, adopted_answered, voted_answered = session.execute(
+        select(
+            func.count(case((adopted, 1))),
+            func.count(),
+            func.count(case((adopted, RecommendationAnswer.id))),
+            func.count(RecommendationAnswer.id),
+        )
+        .select_from(Recommendation)
+        .outerjoin(RecommendationAnswer, answer_matches)
+        .where(Recommendation.inquiry_id == inquiry.id, Recommendation.status.in_(VOTED))
+    ).one()
+    # As recommendations_to_answer: the adopted ones, or all put to the vote if none was.
+    if adopted_total:
+        return adopted_answered, adopted_total
+    return voted_answered, voted_total
+
+
 def overview_state(session: Session, inquiry: Inquiry, *, today: date) -> ResponseState:
-    response = response_of(session, inquiry)
-    to_answer = recommendations_to_answer(session, inquiry)
-    answered = answers_by_recommendation(response)
+    response = session.scalar(
+        select(CommissionerResponse)
+        .where(CommissionerResponse.inquiry_id == inquiry.id)
+        .options(lazyload(CommissionerResponse.answers))
+    )
+    answered, total = _answered_and_total(session, inquiry, response)
     return ResponseState(
         deadline=deadline(inquiry, response, today=today),
-        answered=sum(1 for r in to_answer if r.id in answered),
-        total=len(to_answer),
+        answered=answered,
+        total=total,
         published=response is not None and response.is_published,
         published_at=response.published_at if response is not None else None,
         not_ready=can_start(session, inquiry),

@@ -80,6 +80,12 @@ ZONE_LIMITS: tuple[tuple[Fraction, Zone], ...] = (
 
 def distance(agreement: Score, certainty: Score) -> Score:
     """How far a recommendation is from the "agreed and certain" corner, 0 to 1."""
+    if isinstance(agreement, Fraction) and isinstance(certainty, Fraction):
+        # The same value built in one step: the results work it out for every
+        # recommendation, and each Fraction operation is slow.
+        p, q = agreement.as_integer_ratio()
+        r, s = certainty.as_integer_ratio()
+        return Fraction(2 * q * s - p * s - r * q, 2 * q * s)
     return ((1 - agreement) + (1 - certainty)) / 2
 
 

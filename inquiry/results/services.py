@@ -10,14 +10,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from operator import add
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import Session, lazyload
 
 from ..models import (
     Agreement,
     AgreementScale,
     Ballot,
+    BallotItem,
     BallotPaper,
     BallotStatus,
     Certainty,
@@ -37,7 +39,22 @@ class ResultsNotAvailable(Exception):
         self.message = message
 
 
-def reference(recommendation: Recommendation, position: int) -> str:
+@dataclass(frozen=True)
+class RecommendationName:
+    """All that a summary of the results shows of a recommendation, read without
+    loading the recommendation itself (its text, author, evidence and themes)."""
+
+    id: int
+    number: int | None
+    title: str
+
+    @property
+    def reference(self) -> str:
+        """As ``Recommendation.reference``: 'R3' once numbered, else ''."""
+        return f"R{self.number}" if self.number else ""
+
+
+def reference(recommendation: Recommendation | RecommendationName, position: int) -> str:
     """How the results name a recommendation: its number, else its place on the ballot."""
     return recommendation.reference or f"R{position}"
 
@@ -46,7 +63,8 @@ def reference(recommendation: Recommendation, position: int) -> str:
 class RecommendationResult:
     """One recommendation's results in one ballot."""
 
-    recommendation: Recommendation
+    # A RecommendationName in results without details.
+    recommendation: Recommendation | RecommendationName
     position: int
     tally: tally.Tally
     # Whether it passed: the pass rule met and the ballot quorate.
@@ -104,12 +122,17 @@ class BallotResults:
 
 
 def closed_ballots(session: Session, inquiry: Inquiry) -> list[Ballot]:
-    """The inquiry's closed ballots, the most recently closed first."""
+    """The inquiry's closed ballots, the most recently closed first.
+
+    Their items are loaded only when asked for: the summary reads what it shows of
+    them in one narrow query (``ballot_results`` without details), and the earlier
+    ballots are only linked to."""
     return list(
         session.scalars(
             select(Ballot)
             .where(Ballot.inquiry_id == inquiry.id, Ballot.status == BallotStatus.CLOSED)
             .order_by(Ballot.closed_at.desc(), Ballot.id.desc())
+            .options(lazyload(Ballot.items))
         )
     )
 
@@ -125,11 +148,18 @@ def latest_closed_ballot(session: Session, inquiry: Inquiry) -> Ballot | None:
 
 
 def closed_ballot(session: Session, inquiry: Inquiry, ballot_id: int) -> Ballot | None:
-    """The inquiry's ballot with this id, only once it has closed."""
-    ballot = session.get(Ballot, ballot_id)
-    if ballot is None or ballot.inquiry_id != inquiry.id or ballot.status != BallotStatus.CLOSED:
-        return None
-    return ballot
+    """The inquiry's ballot with this id, only once it has closed. Its items are
+    loaded when first asked for, so that a page about one of them does not load
+    every recommendation on the ballot in full."""
+    return session.scalars(
+        select(Ballot)
+        .where(
+            Ballot.id == ballot_id,
+            Ballot.inquiry_id == inquiry.id,
+            Ballot.status == BallotStatus.CLOSED,
+        )
+        .options(lazyload(Ballot.items))
+    ).first()
 
 
 def is_ballot_open(session: Session, inquiry: Inquiry) -> bool:
@@ -229,12 +259,15 @@ def ballot_results(
     ``recommendations`` holds it alone (or nothing, when it is not on the ballot);
     turnout and quorum are the whole ballot's all the same. With ``details`` False,
     the support within each group (``by_role``, ``by_sector``) and the dissent are
-    left empty, for pages that show only the overall figures.
+    left empty, and each result's ``recommendation`` is a ``RecommendationName``,
+    for pages that show only the overall figures.
 
     Raises ResultsNotAvailable for a ballot that is still open.
     """
     if ballot.status != BallotStatus.CLOSED:
         raise ResultsNotAvailable()
+    if not details:
+        return _summary(session, ballot, small_groups=small_groups, only=recommendation_id)
     roles = tally.role_labels()
     sectors = tally.sector_labels()
     by_role: Counts = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
@@ -255,21 +288,13 @@ def ballot_results(
             certainty = Certainty(certainty)
             certainty_by_role[rid][role_key][certainty] += count
             certainty_by_sector[rid][sector_key][certainty] += count
-    dissent = _dissent(session, ballot, recommendation_id) if details else {}
+    dissent = _dissent(session, ballot, recommendation_id)
 
-    eligible = ballot.eligible_count or 0
-    participants = ballot.participant_count or 0
-    quorate = rules.quorum_met(participants, eligible, ballot.quorum_percent)
-    rule = {
-        "scale": ballot.agreement_scale,
-        "numerator": ballot.pass_threshold_numerator,
-        "denominator": ballot.pass_threshold_denominator,
-    }
+    quorate = _quorate(ballot)
+    rule = _rule(ballot)
     results = []
-    for item in ballot.items:
+    for item in _items(session, ballot, recommendation_id):
         rid = item.recommendation_id
-        if recommendation_id is not None and rid != recommendation_id:
-            continue
         role_counts = by_role.get(rid, {})
         overall = tally.tally(
             tally.merge_counts(role_counts.values()),
@@ -291,33 +316,169 @@ def ballot_results(
                     small_groups=small_groups,
                     estimates=agreement.groups,
                     **rule,
-                )
-                if details
-                else [],
+                ),
                 by_sector=tally.breakdown(
                     by_sector.get(rid, {}),
                     certainty_by_sector.get(rid, {}),
                     labels=sectors,
                     small_groups=small_groups,
                     **rule,
-                )
-                if details
-                else [],
+                ),
                 zone=zone_for(overall.share, overall.certainty_score),
                 dissent=dissent.get(rid, []),
             )
         )
+    return _ballot_results(ballot, small_groups, quorate, results)
+
+
+def _items(session: Session, ballot: Ballot, recommendation_id: int | None) -> list[BallotItem]:
+    """The ballot's items, or only the one for ``recommendation_id`` (read alone, so
+    that the others' recommendations are not loaded in full for nothing)."""
+    if recommendation_id is None:
+        return list(ballot.items)
+    return list(
+        session.scalars(
+            select(BallotItem).where(
+                BallotItem.ballot_id == ballot.id,
+                BallotItem.recommendation_id == recommendation_id,
+            )
+        )
+    )
+
+
+def _quorate(ballot: Ballot) -> bool:
+    return rules.quorum_met(
+        ballot.participant_count or 0, ballot.eligible_count or 0, ballot.quorum_percent
+    )
+
+
+def _rule(ballot: Ballot) -> dict:
+    """The ballot's scale and pass threshold, as ``tally.tally`` takes them."""
+    return {
+        "scale": ballot.agreement_scale,
+        "numerator": ballot.pass_threshold_numerator,
+        "denominator": ballot.pass_threshold_denominator,
+    }
+
+
+def _ballot_results(
+    ballot: Ballot, small_groups: bool, quorate: bool, results: list[RecommendationResult]
+) -> BallotResults:
     voting_rule, quorum_rule = _rule_words(ballot)
     return BallotResults(
         ballot=ballot,
         small_groups=small_groups,
-        eligible=eligible,
-        participants=participants,
+        eligible=ballot.eligible_count or 0,
+        participants=ballot.participant_count or 0,
         quorum_met=quorate,
         voting_rule=voting_rule,
         quorum_rule=quorum_rule,
         recommendations=results,
     )
+
+
+# Without details: the overall figures only ----------------------------------------------
+
+# The columns of ``_summary_counts`` after the recommendation and the role: votes for
+# each answer, then the certainty ratings of the votes that are not abstentions.
+_ANSWERS: tuple[Agreement, ...] = tuple(Agreement)
+_LEVELS: tuple[Certainty, ...] = tally.CERTAINTY_ORDER
+_SUPPORT = tuple(n for n, answer in enumerate(_ANSWERS) if answer.is_support)
+_COUNTED = tuple(n for n, answer in enumerate(_ANSWERS) if answer is not Agreement.ABSTAIN)
+
+
+def _summary_counts(session: Session, ballot: Ballot, recommendation_id: int | None):
+    """Votes counted by recommendation and professional role in one GROUP BY query,
+    one column per answer and per certainty level: the consensus needs no more, and
+    a row per answer, certainty and sector as well would be several times as many
+    rows to read.
+
+    Written with the tables' columns rather than the mapped attributes: a plain
+    Core query hands back its rows without the ORM's work on each of them."""
+    votes = Vote.__table__.c
+    papers = BallotPaper.__table__.c
+    counted = votes.agreement != Agreement.ABSTAIN
+    query = (
+        select(
+            votes.recommendation_id,
+            papers.professional_role,
+            *(func.count(case((votes.agreement == answer, 1))) for answer in _ANSWERS),
+            *(func.count(case((and_(counted, votes.certainty == level), 1))) for level in _LEVELS),
+        )
+        .select_from(Vote.__table__.join(BallotPaper.__table__, votes.paper_id == papers.id))
+        .where(papers.ballot_id == ballot.id)
+        .group_by(votes.recommendation_id, papers.professional_role)
+    )
+    if recommendation_id is not None:
+        query = query.where(votes.recommendation_id == recommendation_id)
+    return session.execute(query).all()
+
+
+def ballot_names(
+    session: Session, ballot: Ballot, recommendation_id: int | None = None
+) -> list[tuple[int, RecommendationName]]:
+    """The ballot's recommendations in order, as (position, name), in one narrow
+    query; only the one for ``recommendation_id`` when it is given."""
+    query = (
+        select(BallotItem.position, Recommendation.id, Recommendation.number, Recommendation.title)
+        .join(Recommendation, Recommendation.id == BallotItem.recommendation_id)
+        .where(BallotItem.ballot_id == ballot.id)
+        .order_by(BallotItem.position, BallotItem.id)
+    )
+    if recommendation_id is not None:
+        query = query.where(BallotItem.recommendation_id == recommendation_id)
+    return [
+        (position, RecommendationName(rid, number, title))
+        for position, rid, number, title in session.execute(query)
+    ]
+
+
+def _summary(
+    session: Session, ballot: Ballot, *, small_groups: bool, only: int | None
+) -> BallotResults:
+    """``ballot_results`` without details: the same overall figures, counted from
+    far fewer rows."""
+    roles = tally.role_labels()
+    # totals[recommendation]: the columns of _summary_counts added up over the roles
+    totals: dict[int, list[int]] = {}
+    # support[recommendation][role] = (votes that agree, votes that are not abstentions)
+    support: dict[int, dict[str, tuple[int, int]]] = {}
+    for rid, role, *counts in _summary_counts(session, ballot, only):
+        if rid in totals:
+            totals[rid] = list(map(add, totals[rid], counts))
+        else:
+            totals[rid] = counts
+            support[rid] = {}
+        key = tally.group_key(role, roles)
+        agree, counted = support[rid].get(key, (0, 0))
+        support[rid][key] = (
+            agree + sum(counts[n] for n in _SUPPORT),
+            counted + sum(counts[n] for n in _COUNTED),
+        )
+    quorate = _quorate(ballot)
+    rule = _rule(ballot)
+    width = len(_ANSWERS)
+    results = []
+    for position, name in ballot_names(session, ballot, only):
+        counts = totals.get(name.id, ())
+        overall = tally.tally(
+            {answer: n for answer, n in zip(_ANSWERS, counts[:width], strict=False) if n},
+            {level: n for level, n in zip(_LEVELS, counts[width:], strict=False) if n},
+            **rule,
+        )
+        results.append(
+            RecommendationResult(
+                recommendation=name,
+                position=position,
+                tally=overall,
+                passed=quorate and overall.passed,
+                consensus=tally.consensus(support.get(name.id, {})),
+                by_role=[],
+                by_sector=[],
+                zone=zone_for(overall.share, overall.certainty_score),
+            )
+        )
+    return _ballot_results(ballot, small_groups, quorate, results)
 
 
 def _merge_certainty(parts) -> dict[Certainty, int]:

@@ -62,6 +62,9 @@ def percent_of(share: Fraction | float | None) -> int | None:
     """A share between 0 and 1 as a whole-number percentage, halves rounded up."""
     if share is None:
         return None
+    if isinstance(share, Fraction):
+        # The same in whole numbers, as ``percent``: much quicker than Fraction sums.
+        return percent(share.numerator, share.denominator)
     return math.floor(Fraction(share) * 100 + Fraction(1, 2))
 
 
@@ -109,6 +112,17 @@ class Tally:
         return percent_of(self.certainty_score)
 
 
+# Each certainty level's score as a whole number of _SCORE_UNIT (a half), so that the
+# mean score is worked out as one exact fraction of whole numbers.
+_SCORE_UNIT = 2
+_SCORE_UNITS = {level: round(level.score * _SCORE_UNIT) for level in CERTAINTY_ORDER}
+assert all(units == level.score * _SCORE_UNIT for level, units in _SCORE_UNITS.items())
+# What a tally shows of each answer and level, looked up once rather than per tally.
+_ANSWER_NAMES = {answer: (answer.value, answer.label) for answer in Agreement}
+_LEVEL_NAMES = {level: (level.value, level.label) for level in CERTAINTY_ORDER}
+_SUPPORTING = frozenset(answer for answer in Agreement if answer.is_support)
+
+
 def tally(
     agreements: Mapping[Agreement, int],
     certainties: Mapping[Certainty, int] | None = None,
@@ -124,27 +138,29 @@ def tally(
     and ``denominator`` are the ballot's pass threshold. An answer outside the scale
     (which the voting form does not offer) is still counted, after the scale's own.
     """
-    order = list(scale_answers(scale))
-    order += [
+    order = scale_answers(scale)
+    extra = [
         answer
         for answer in Agreement
         if answer not in order and answer is not Agreement.ABSTAIN and agreements.get(answer)
     ]
-    counted = sum(agreements.get(answer, 0) for answer in order)
-    support = sum(agreements.get(answer, 0) for answer in order if answer.is_support)
+    if extra:
+        order = (*order, *extra)
+    counts = [agreements.get(answer, 0) for answer in order]
+    counted = sum(counts)
+    support = sum(n for answer, n in zip(order, counts, strict=True) if answer in _SUPPORTING)
     answers = tuple(
-        AnswerCount(
-            answer.value,
-            answer.label,
-            agreements.get(answer, 0),
-            percent(agreements.get(answer, 0), counted),
-        )
-        for answer in order
+        AnswerCount(*_ANSWER_NAMES[answer], n, percent(n, counted))
+        for answer, n in zip(order, counts, strict=True)
     )
     certainties = certainties or {}
-    rated = sum(certainties.get(level, 0) for level in CERTAINTY_ORDER)
+    levels = [certainties.get(level, 0) for level in CERTAINTY_ORDER]
+    rated = sum(levels)
     score = (
-        sum(Fraction(level.score) * certainties.get(level, 0) for level in CERTAINTY_ORDER) / rated
+        Fraction(
+            sum(_SCORE_UNITS[level] * n for level, n in zip(CERTAINTY_ORDER, levels, strict=True)),
+            _SCORE_UNIT * rated,
+        )
         if rated
         else None
     )
@@ -156,13 +172,8 @@ def tally(
         share=Fraction(support, counted) if counted else None,
         passed=rules.passes(support, counted, numerator, denominator),
         certainty=tuple(
-            AnswerCount(
-                level.value,
-                level.label,
-                certainties.get(level, 0),
-                percent(certainties.get(level, 0), rated),
-            )
-            for level in CERTAINTY_ORDER
+            AnswerCount(*_LEVEL_NAMES[level], n, percent(n, rated))
+            for level, n in zip(CERTAINTY_ORDER, levels, strict=True)
         ),
         certainty_rated=rated,
         certainty_score=score,
@@ -206,7 +217,8 @@ def consensus(groups: Mapping[str, tuple[int, int]]) -> Consensus:
     }
     if not estimates:
         return Consensus(None, {})
-    value = math.exp(sum(math.log(p) for p in estimates.values()) / len(estimates))
+    # fsum: the same value whatever order the groups come in from the database.
+    value = math.exp(math.fsum(math.log(p) for p in estimates.values()) / len(estimates))
     return Consensus(value, estimates)
 
 

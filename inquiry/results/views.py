@@ -4,6 +4,8 @@ Nothing of an open ballot is shown."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import Blueprint, abort, current_app, render_template, url_for
 from flask_login import current_user
 
@@ -33,6 +35,63 @@ def _load(inquiry: Inquiry, ballot_id: int) -> Ballot:
     return ballot
 
 
+@dataclass(frozen=True, slots=True)
+class SummaryRow:
+    """One recommendation in the summary and the matrix table, worked out once here
+    rather than cell by cell in the template. Percentages are None where there is
+    no figure (the template says why)."""
+
+    url: str
+    reference: str
+    title: str
+    support: int | None
+    consensus: int | None
+    certainty: int | None
+    outcome: str
+    outcome_class: str
+    abstentions: int
+    zone: str  # its label, or "" for no zone
+    next_step: str
+
+
+def _outcome(result: services.RecommendationResult, quorum_met: bool) -> tuple[str, str]:
+    """The result in words and its tag's colour, as the ``outcome_tag`` macro shows them."""
+    if result.passed:
+        return "Passed", "govuk-tag--green"
+    if not quorum_met:
+        return "Not passed: quorum not reached", "govuk-tag--grey"
+    return "Not passed", "govuk-tag--red"
+
+
+def _summary_rows(
+    inquiry: Inquiry, ballot: Ballot, results: services.BallotResults
+) -> list[SummaryRow]:
+    # One url_for for the whole table: each recommendation's address is this one
+    # with its own id as the last segment.
+    base = url_for(
+        "results.recommendation", inquiry_id=inquiry.id, ballot_id=ballot.id, recommendation_id=0
+    ).rpartition("/")[0]
+    rows = []
+    for result in results.recommendations:
+        outcome, outcome_class = _outcome(result, results.quorum_met)
+        rows.append(
+            SummaryRow(
+                url=f"{base}/{result.recommendation.id}",
+                reference=result.reference,
+                title=result.title,
+                support=result.tally.support_percent,
+                consensus=result.consensus.percent,
+                certainty=result.tally.certainty_percent,
+                outcome=outcome,
+                outcome_class=outcome_class,
+                abstentions=result.tally.abstentions,
+                zone=result.zone.label if result.zone else "",
+                next_step=result.zone.next_step if result.zone else "",
+            )
+        )
+    return rows
+
+
 def _render(inquiry: Inquiry, ballot: Ballot, *, latest: bool, others: list[Ballot]):
     # The summary shows no group figures or dissent: those are on each
     # recommendation's own page.
@@ -47,6 +106,7 @@ def _render(inquiry: Inquiry, ballot: Ballot, *, latest: bool, others: list[Ball
         inquiry=inquiry,
         ballot=ballot,
         results=results,
+        rows=_summary_rows(inquiry, ballot, results),
         latest=latest,
         others=others,
         ballot_open=services.is_ballot_open(db.session, inquiry),
@@ -73,8 +133,12 @@ def index(inquiry: Inquiry):
 @bp.route("/inquiries/<int:inquiry_id>/ballots/<int:ballot_id>/results")
 @requires(policy.can_see_results)
 def ballot(inquiry: Inquiry, ballot_id: int):
-    ballot = _load(inquiry, ballot_id)
+    # Found among the inquiry's closed ballots, which are listed anyway: an open
+    # ballot or another inquiry's is not among them (404).
     ballots = services.closed_ballots(db.session, inquiry)
+    ballot = next((b for b in ballots if b.id == ballot_id), None)
+    if ballot is None:
+        abort(404)
     latest = ballots[0].id == ballot.id
     return _render(inquiry, ballot, latest=latest, others=[b for b in ballots if b.id != ballot.id])
 
@@ -92,15 +156,10 @@ def recommendation(inquiry: Inquiry, ballot_id: int, recommendation_id: int):
     )
     if not results.recommendations:
         abort(404)
-    # The neighbours on the ballot, for previous and next links (items are loaded
-    # with the ballot, so this costs no query).
+    # The neighbours on the ballot, for previous and next links.
     items = [
-        (
-            item.recommendation_id,
-            f"{services.reference(item.recommendation, item.position)}: "
-            f"{item.recommendation.title}",
-        )
-        for item in sorted(ballot.items, key=lambda item: item.position)
+        (name.id, f"{services.reference(name, position)}: {name.title}")
+        for position, name in services.ballot_names(db.session, ballot)
     ]
     index = [rid for rid, _ in items].index(recommendation_id)
     return render_template(

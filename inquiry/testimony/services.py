@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -288,14 +288,27 @@ class Overview:
         return self.counts.get(TestimonyStatus.CHANGES_REQUESTED, 0)
 
 
+def heard_so_far(session: Session, inquiry: Inquiry) -> dict[str, int]:
+    """How much approved testimony the cohort can read, and from how many sessions:
+    the totals of ``approved_by_round``, counted in SQL rather than by loading it."""
+    in_plan = and_(Round.id == Testimony.round_id, Round.inquiry_id == inquiry.id)
+    approved, sessions = session.execute(
+        select(func.count(Testimony.id), func.count(Round.id.distinct()))
+        .select_from(Testimony)
+        .outerjoin(Round, in_plan)
+        .where(
+            Testimony.inquiry_id == inquiry.id,
+            Testimony.status == TestimonyStatus.APPROVED,
+            or_(Testimony.round_id.is_(None), Round.id.is_not(None)),
+        )
+    ).one()
+    return {"approved": approved, "sessions_heard": sessions}
+
+
 def overview_for(session: Session, inquiry: Inquiry, membership: Membership | None) -> Overview:
     """For the overview page: a witness's testimony to check, researchers' counts by
     status, and for everyone the approved testimony heard so far."""
-    groups = approved_by_round(session, inquiry)
-    heard = {
-        "approved": sum(len(items) for _, items in groups),
-        "sessions_heard": sum(1 for round_, _ in groups if round_ is not None),
-    }
+    heard = heard_so_far(session, inquiry)
     if membership is not None and membership.role == Role.RESEARCHER:
         return Overview(role="researcher", counts=counts_by_status(session, inquiry), **heard)
     if membership is not None and membership.role == Role.WITNESS:
