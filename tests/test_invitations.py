@@ -1083,3 +1083,25 @@ def test_a_name_from_the_import_is_suggested_on_the_new_account_form(client_requ
     token = services.link_token(client_request.client.application.secret_key, invitation)
     page = client_request.get(f"/invitations/{token}")
     assert page.find("input", attrs={"name": "name"})["value"] == "Imani Okafor"
+
+
+def test_hostile_text_in_an_invitation_email_stays_plain_text(
+    app, client_request, world, researcher
+):
+    """Emails are plain text only: an inquiry title or a name full of markup arrives as
+    the characters typed, with no HTML part for a mail reader to run, and a line break
+    cannot add a header."""
+    world.inquiry.title = '<img src=x onerror="alert(1)"> Living well'
+    world.inquiry.question = "<script>alert(1)</script> What would help?"
+    researcher.name = "<b>Rhiannon</b>\r\nBcc: someone@example.org"
+    db.session.commit()
+    client_request.login(researcher).post_redirect(
+        invite_path(world.inquiry), {"email": "sam.okafor@example.org", "role": "participant"}
+    )
+    (message,) = outbox(app)
+    assert [part.get_content_type() for part in message.walk()] == ["text/plain"]
+    assert message["Bcc"] is None
+    assert "\n" not in message["Subject"] and "\r" not in message["Subject"]
+    body = message.get_content()
+    assert "<script>alert(1)</script> What would help?" in body
+    assert "&lt;" not in body

@@ -106,6 +106,48 @@ def vote(page: Page, base: str, answer: str, certainty: str, dissent: str = "") 
     expect(page.locator("#you-voted")).to_be_visible()
 
 
+def tab_until(page: Page, predicate: str, what: str, limit: int = 400) -> None:
+    """Press Tab until the focused element satisfies ``predicate`` (JavaScript taking the
+    element): proof that it can be reached with the keyboard alone."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"(el => {predicate})(document.activeElement)"):
+            return
+    raise AssertionError(f"{what} cannot be reached with the Tab key")
+
+
+def choose_with_keyboard(page: Page, name: str, value: str) -> None:
+    """Tab into a group of radios, then move to the answer with the arrow keys."""
+    tab_until(page, f"el.name === {name!r}", f"the {name} radios")
+    for _ in range(12):
+        if page.evaluate("document.activeElement.value") == value:
+            break
+        page.keyboard.press("ArrowDown")
+    page.keyboard.press("Space")
+    expect(page.locator(f"input[name='{name}'][value='{value}']")).to_be_checked()
+
+
+def press_button(page: Page, text: str) -> None:
+    tab_until(
+        page,
+        f"el.tagName === 'BUTTON' && el.textContent.trim() === {text!r}",
+        f"the {text} button",
+    )
+    page.keyboard.press("Enter")
+
+
+def vote_with_keyboard(page: Page, base: str, answer: str, certainty: str) -> None:
+    """The whole ballot with the keyboard alone."""
+    page.goto(base + "/ballot")
+    radios = page.locator(f"input[type=radio][name$='_agreement'][value='{answer}']")
+    names = [radio.get_attribute("name") for radio in radios.all()]
+    for name in names:
+        choose_with_keyboard(page, name, answer)
+        choose_with_keyboard(page, name.removesuffix("_agreement") + "_certainty", certainty)
+    press_button(page, "Save your votes")
+    expect(page.locator("#you-voted")).to_be_visible()
+
+
 def test_participants_write_amend_and_vote_on_recommendations_in_secret(
     live_server: LiveServer, browser: Browser
 ):
@@ -204,7 +246,7 @@ def test_participants_write_amend_and_vote_on_recommendations_in_secret(
 
     priya.goto(base + "/ballot")
     visit(priya, "ballot-vote")
-    vote(priya, base, "strongly_agree", "high")
+    vote_with_keyboard(priya, base, "strongly_agree", "high")
     vote(
         tom,
         base,
@@ -326,14 +368,31 @@ def response_journey(
             expect(commissioner.locator(".govuk-error-summary")).to_be_focused()
             expect(commissioner.get_by_label("Accepted", exact=True)).to_be_checked()
             visit(commissioner, "response-answer-error")
-        commissioner.get_by_label("Accepted", exact=True).check()
-        commissioner.get_by_label("Reasons for your decision").fill(
+        reasons = (
             "We will give every person who starts care at home one named worker, starting "
             "in Eastfield in the spring."
         )
-        commissioner.get_by_label("Who will lead the work").fill("Head of home care")
-        fill_date(commissioner, "target_on", date(date.today().year + 1, 6, 30))
-        commissioner.get_by_role("button", name="Save as a draft").click()
+        target = date(date.today().year + 1, 6, 30)
+        if index == count - 1:
+            # The last answer with the keyboard alone.
+            choose_with_keyboard(commissioner, "decision", "accepted")
+            for field, value in [
+                ("reasons", reasons),
+                ("lead", "Head of home care"),
+                ("target_on-day", str(target.day)),
+                ("target_on-month", str(target.month)),
+                ("target_on-year", str(target.year)),
+            ]:
+                tab_until(commissioner, f"el.id === {field!r}", field)
+                commissioner.keyboard.press("Control+A")
+                commissioner.keyboard.type(value)
+            press_button(commissioner, "Save as a draft")
+        else:
+            commissioner.get_by_label("Accepted", exact=True).check()
+            commissioner.get_by_label("Reasons for your decision").fill(reasons)
+            commissioner.get_by_label("Who will lead the work").fill("Head of home care")
+            fill_date(commissioner, "target_on", target)
+            commissioner.get_by_role("button", name="Save as a draft").click()
         expect(commissioner.locator(".govuk-notification-banner")).to_contain_text("saved")
 
     commissioner.get_by_role("button", name="Check and publish your response").click()
