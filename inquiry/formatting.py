@@ -12,6 +12,11 @@ from . import text
 UK = ZoneInfo("Europe/London")
 
 
+def uk_today(now: datetime) -> date:
+    """The date in the UK at ``now``: deadlines and due dates are UK days."""
+    return now.astimezone(UK).date()
+
+
 def uk_date(value: date | datetime | None) -> str:
     """'3 June 2026', in UK time for timestamps."""
     if value is None:

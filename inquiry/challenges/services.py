@@ -32,7 +32,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..audit.service import record
-from ..formatting import UK, uk_date
+from ..formatting import uk_date, uk_today
 from ..models import (
     REVIEW_DAYS,
     Challenge,
@@ -68,10 +68,6 @@ class ChallengeError(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
-
-
-def uk_today(now: datetime) -> date:
-    return now.astimezone(UK).date()
 
 
 # Finding --------------------------------------------------------------------------------

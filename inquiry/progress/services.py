@@ -12,19 +12,17 @@ Services take the session and explicit arguments, flush and never commit.
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..audit.service import record
-from ..formatting import uk_date
+from ..formatting import uk_date, uk_today
 from ..models import Inquiry, ProgressStatus, ProgressUpdate, Recommendation, User
 from ..personal_data.export import register_section, row
 from ..responses import summary
 
 MAX_NOTE_LENGTH = 2_000
-UK = ZoneInfo("Europe/London")
 
 NOT_PUBLISHED = "Progress can be reported once the response is published"
 
@@ -47,11 +45,6 @@ class ProgressError(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
-
-
-def uk_today(now: datetime) -> date:
-    """The date in the UK at ``now``."""
-    return now.astimezone(UK).date()
 
 
 def before_start_message(inquiry: Inquiry) -> str:

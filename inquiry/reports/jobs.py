@@ -70,9 +70,10 @@ class BuildRefused(Exception):
 # Requesting builds -----------------------------------------------------------------------
 
 
-def _lock_inquiry(session: Session, inquiry: Inquiry) -> None:
-    """Two researchers asking at once must not start two builds (PostgreSQL locks the
-    row; SQLite serialises writing requests already)."""
+def lock_inquiry(session: Session, inquiry: Inquiry) -> None:
+    """Take the inquiry's row lock, so two requests that would start builds (researchers
+    asking at once, a commissioner publishing) run one after the other (PostgreSQL locks
+    the row; SQLite serialises writing requests already)."""
     session.execute(select(Inquiry.id).where(Inquiry.id == inquiry.id).with_for_update())
 
 
@@ -101,7 +102,7 @@ def request_build(
 ) -> ReportBuild:
     """Add a QUEUED build (audited). Refused while another build of the inquiry is waiting
     or running. The caller commits, then calls ``dispatch``."""
-    _lock_inquiry(session, inquiry)
+    lock_inquiry(session, inquiry)
     refresh_stale(session, now=now, inquiry=inquiry)
     if active_build(session, inquiry) is not None:
         raise BuildRefused(ALREADY_BUILDING)
@@ -134,7 +135,7 @@ def retry_build(
     session: Session, build: ReportBuild, *, inquiry: Inquiry, actor: User, now: datetime
 ) -> ReportBuild:
     """Queue a failed build again (attempts + 1), removing what a killed attempt left."""
-    _lock_inquiry(session, inquiry)
+    lock_inquiry(session, inquiry)
     refresh_stale(session, now=now, inquiry=inquiry)
     session.refresh(build)
     if build.status != BuildStatus.FAILED:

@@ -98,12 +98,6 @@ def _reference(recommendation: Recommendation) -> str:
     return recommendation.reference or recommendation.title
 
 
-def _lock_inquiry(session: Session, inquiry: Inquiry) -> None:
-    """Two commissioners saving or publishing at once are taken one after the other
-    (PostgreSQL locks the row; SQLite serialises writing requests already)."""
-    session.execute(select(Inquiry.id).where(Inquiry.id == inquiry.id).with_for_update())
-
-
 def _current_response(session: Session, inquiry: Inquiry) -> CommissionerResponse | None:
     """The response as it is now in the database, not as first read in this request."""
     return session.scalar(
@@ -158,7 +152,7 @@ def save_answer(
     """Save the answer to one recommendation as a draft, replacing an earlier one; the
     draft response is made with the first answer. Refused once the response is
     published, before responding is possible, or for a recommendation not to answer."""
-    _lock_inquiry(session, inquiry)
+    jobs.lock_inquiry(session, inquiry)
     reason = can_start(session, inquiry)
     if reason is not None:
         raise ResponseError(reason)
@@ -240,7 +234,7 @@ def publish(
     version of the report is requested. Refused, with nothing changed, while another
     build of the report is waiting or running. The caller commits, then starts the build
     (``jobs.start``)."""
-    _lock_inquiry(session, inquiry)
+    jobs.lock_inquiry(session, inquiry)
     reason = can_start(session, inquiry)
     if reason is not None:
         raise ResponseError(reason)

@@ -26,7 +26,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import contributions
 from ..audit.service import record
-from ..formatting import UK
+from ..formatting import uk_today
 from ..models import (
     Inquiry,
     Membership,
@@ -92,10 +92,6 @@ for _cls in (TestimonyError, TestimonyConflict):
 
 
 # Time rules ----------------------------------------------------------------------------
-
-
-def uk_today(now: datetime) -> date:
-    return now.astimezone(UK).date()
 
 
 def deadline_passed(inquiry: Inquiry, now: datetime) -> bool:
