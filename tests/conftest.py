@@ -15,7 +15,7 @@ import pytest
 from bs4 import BeautifulSoup
 from flask import Flask, has_app_context
 from flask.testing import FlaskClient
-from sqlalchemy import event, inspect
+from sqlalchemy import Engine, event, exists, inspect, literal, select, union_all
 
 from inquiry import create_app
 from inquiry.extensions import db, limiter
@@ -71,23 +71,54 @@ def shared_app() -> Iterator[Flask]:
         db.drop_all()
 
 
+_INSERT_INTO = re.compile(r'^\s*INSERT\s+INTO\s+"?(\w+)"?', re.IGNORECASE)
+# Tables written to since they were last emptied: only these need emptying, and on
+# PostgreSQL only these need their id sequences restarted.
+_written_tables: set[str] = set()
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _note_written_table(conn, cursor, statement, *args) -> None:
+    match = _INSERT_INTO.match(statement)
+    if match:
+        _written_tables.add(match.group(1))
+
+
 def empty_database() -> None:
-    """Make the schema if it is missing and remove every row, much faster than
-    dropping and creating the tables for each test (on PostgreSQL especially)."""
+    """Make the schema if it is missing and remove every row.
+
+    Only tables that were written to or hold rows (a restore from a backup writes
+    outside this process) are emptied: on PostgreSQL, truncating every table around
+    every test cost a third of a second per test.
+    """
     db.session.remove()
     existing = set(inspect(db.engine).get_table_names())
     if not set(db.metadata.tables) <= existing:
         db.drop_all()
         db.create_all()
+        _written_tables.clear()
         return
     tables = db.metadata.sorted_tables
     with db.engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            names = ", ".join(f'"{table.name}"' for table in tables)
-            connection.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
-        else:
-            for table in reversed(tables):
+        holding_rows = connection.execute(
+            union_all(*(select(literal(t.name)).where(exists().select_from(t)) for t in tables))
+        ).scalars()
+        dirty = _written_tables | set(holding_rows)
+        for table in reversed(tables):
+            if table.name in dirty:
                 connection.execute(table.delete())
+        if connection.dialect.name == "postgresql":
+            for table in tables:
+                if table.name in dirty:
+                    for column in table.primary_key.columns:
+                        if column.autoincrement is True or (
+                            column.autoincrement == "auto" and column.type.python_type is int
+                        ):
+                            connection.exec_driver_sql(
+                                "SELECT setval(pg_get_serial_sequence(%s, %s), 1, false)",
+                                (f'"{table.name}"', column.name),
+                            )
+    _written_tables.clear()
 
 
 @pytest.fixture
