@@ -52,6 +52,7 @@ from inquiry.models import (
 )
 from inquiry.models.profile import LIVED_EXPERIENCE, PROFESSIONAL_ROLES, SECTORS
 from inquiry.results.rules import passes
+from inquiry.results.services import count_votes
 from inquiry.security.links import new_nonce
 from inquiry.security.passwords import hash_password
 
@@ -421,6 +422,9 @@ def _seed_recommendations_and_ballot(
         recommendation.status = (
             RecommendationStatus.ADOPTED if passed else RecommendationStatus.NOT_ADOPTED
         )
+    session.flush()
+    # As closing the ballot stores them.
+    ballot.vote_counts = count_votes(session, ballot)
     session.flush()
     return recommendations[0].id
 

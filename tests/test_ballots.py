@@ -3,6 +3,7 @@ the promise that nothing in the database ties a person to how they voted."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -43,6 +44,7 @@ from inquiry.models import (
     utcnow,
 )
 from inquiry.models.ballots import AGREEMENT_LABELS
+from inquiry.results import services as results_services
 
 A = Agreement
 C = Certainty
@@ -758,6 +760,23 @@ def test_after_closing_nothing_ties_a_voter_to_a_vote(setup):
     for text in texts:
         for value in [*VOTE_VALUES, *AGREEMENT_LABELS.values(), "Families who arrange care"]:
             assert value not in text, f"{value!r} in {text!r}"
+
+
+def test_closing_stores_the_counts_the_results_pages_read(setup):
+    open_now(setup)
+    first, second = setup.recommendations
+    vote(setup, "ann", {first.id: (A.STRONGLY_AGREE, C.HIGH), second.id: (A.ABSTAIN,)})
+    vote(setup, "bea", both(setup, A.DISAGREE, C.LOW))
+    ballot, _ = close_now(setup)
+    db.session.expire_all()
+    stored = db.session.get(Ballot, ballot.id).vote_counts
+    assert stored == results_services.count_votes(db.session, ballot)
+    stored = json.loads(stored)
+    assert stored[str(first.id)]["agreement"]["strongly_agree"] == 1
+    assert stored[str(first.id)]["agreement"]["disagree"] == 1
+    assert stored[str(second.id)]["agreement"]["abstain"] == 1
+    assert stored[str(second.id)]["certainty"] == {"low": 1, "medium": 0, "high": 0}
+    assert sum(agree for agree, _ in stored[str(first.id)]["support"].values()) == 1
 
 
 def test_closing_tells_participants_observers_and_researchers(setup):

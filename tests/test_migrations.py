@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from conftest import make_app
+from conftest import make_app, make_inquiry, make_user
 from flask_migrate import downgrade, upgrade
+from recommendation_factories import add_closed_paper, make_ballot, make_recommendation
 from sqlalchemy import inspect
 
 from inquiry.extensions import db
-from inquiry.models import Base
+from inquiry.models import Agreement, Ballot, BallotStatus, Base, Certainty, RecommendationStatus
+from inquiry.results.services import count_votes
 
 
 @pytest.fixture
@@ -56,3 +59,52 @@ def test_downgrade_to_base_removes_every_table(migration_app):
     downgrade(revision="base")
     tables = set(inspect(db.engine).get_table_names()) - {"alembic_version"}
     assert tables == set()
+
+
+def test_ballots_closed_before_stored_counts_are_counted_by_the_migration(migration_app):
+    upgrade()
+    researcher = make_user("mo.migrate@example.org", researcher=True)
+    inquiry = make_inquiry(researcher)
+    first, second = (
+        make_recommendation(inquiry, None, title=title, status=RecommendationStatus.FROZEN)
+        for title in ("A named person to call", "Visits long enough to talk")
+    )
+    ballot = make_ballot(inquiry, [first, second])
+    add_closed_paper(
+        ballot,
+        {first: (Agreement.AGREE, Certainty.HIGH), second: (Agreement.ABSTAIN, None)},
+        professional_role="nurse",
+    )
+    add_closed_paper(
+        ballot,
+        {first: (Agreement.DISAGREE, Certainty.LOW), second: (Agreement.AGREE, Certainty.LOW)},
+    )
+    open_ballot = make_ballot(inquiry, [first])
+    ballot.status = BallotStatus.CLOSED
+    db.session.commit()
+    expected = count_votes(db.session, ballot)
+    ballot_id, open_id = ballot.id, open_ballot.id
+    db.session.remove()
+
+    downgrade(revision="0007_responses_and_progress")
+    upgrade()
+    assert db.session.get(Ballot, ballot_id).vote_counts == expected
+    assert json.loads(expected)[str(first.id)]["support"] == {"nurse": [1, 1], "": [0, 1]}
+    assert db.session.get(Ballot, open_id).vote_counts is None
+
+
+def test_downgrading_keeps_the_rows_of_tables_it_rebuilds(migration_app):
+    # On SQLite, dropping a column of inquiries rebuilds the table: with foreign keys
+    # enforced during the rebuild, every row referring to an inquiry would be deleted.
+    upgrade()
+    researcher = make_user("mo.migrate@example.org", researcher=True)
+    inquiry_id = make_inquiry(researcher).id
+    db.session.remove()
+    downgrade(revision="0006_reports")
+    with db.engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT id FROM inquiries").scalars().all() == [
+            inquiry_id
+        ]
+        assert connection.exec_driver_sql("SELECT COUNT(*) FROM memberships").scalar() == 1
+        if connection.dialect.name == "sqlite":
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1

@@ -52,6 +52,7 @@ from ..models import (
 from ..notifications.services import notify
 from ..personal_data.export import membership_ids, register_section, row
 from ..results.rules import passes, quorum_met
+from ..results.services import count_votes
 
 MAX_DISSENT_LENGTH = 1000
 
@@ -586,6 +587,7 @@ def close_ballot(
     session.flush()
 
     # Count.
+    ballot.vote_counts = count_votes(session, ballot)
     ballot.eligible_count = len(eligible)
     ballot.participant_count = len(took_part)
     met = quorum_met(ballot.participant_count, ballot.eligible_count, ballot.quorum_percent)

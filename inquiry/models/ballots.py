@@ -103,6 +103,13 @@ class Ballot(Base):
     pass_threshold_denominator: Mapped[int] = mapped_column(Integer)
     quorum_percent: Mapped[int] = mapped_column(Integer)
     agreement_scale: Mapped[str] = mapped_column(String(20))
+    # Counted once when the ballot closes, since the votes never change afterwards, so
+    # that the results pages do not count thousands of votes on every request: for each
+    # recommendation, its votes by answer, the certainty ratings of the votes that are
+    # not abstentions, and [supporting, not abstaining] within each professional role.
+    # Aggregates only, as the results pages show them; JSON text (read as it is stored,
+    # see results.services), None until counted.
+    vote_counts: Mapped[str | None] = mapped_column(Text)
 
     items = relationship(
         "BallotItem",

@@ -8,9 +8,11 @@ the counting here reads them only in aggregate (GROUP BY), never paper by paper.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
-from operator import add
+from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session, lazyload
@@ -379,22 +381,17 @@ def _ballot_results(
 
 # Without details: the overall figures only ----------------------------------------------
 
-# The columns of ``_summary_counts`` after the recommendation and the role: votes for
-# each answer, then the certainty ratings of the votes that are not abstentions.
 _ANSWERS: tuple[Agreement, ...] = tuple(Agreement)
 _LEVELS: tuple[Certainty, ...] = tally.CERTAINTY_ORDER
-_SUPPORT = tuple(n for n, answer in enumerate(_ANSWERS) if answer.is_support)
-_COUNTED = tuple(n for n, answer in enumerate(_ANSWERS) if answer is not Agreement.ABSTAIN)
 
 
-def _summary_counts(session: Session, ballot: Ballot, recommendation_id: int | None):
-    """Votes counted by recommendation and professional role in one GROUP BY query,
-    one column per answer and per certainty level: the consensus needs no more, and
-    a row per answer, certainty and sector as well would be several times as many
-    rows to read.
+def count_votes(session: Session, ballot: Ballot) -> str:
+    """What ``Ballot.vote_counts`` holds (see there), counted from the ballot's votes
+    in one GROUP BY query by recommendation and professional role, with one column per
+    answer and per certainty level: the overall figures and the consensus need no more.
 
-    Written with the tables' columns rather than the mapped attributes: a plain
-    Core query hands back its rows without the ORM's work on each of them."""
+    Written with the tables' columns rather than the mapped attributes: a plain Core
+    query hands back its rows without the ORM's work on each of them."""
     votes = Vote.__table__.c
     papers = BallotPaper.__table__.c
     counted = votes.agreement != Agreement.ABSTAIN
@@ -409,9 +406,27 @@ def _summary_counts(session: Session, ballot: Ballot, recommendation_id: int | N
         .where(papers.ballot_id == ballot.id)
         .group_by(votes.recommendation_id, papers.professional_role)
     )
-    if recommendation_id is not None:
-        query = query.where(votes.recommendation_id == recommendation_id)
-    return session.execute(query).all()
+    counts: dict[str, Any] = {}
+    for rid, role, *columns in session.execute(query):
+        answers = dict(zip(_ANSWERS, columns[: len(_ANSWERS)], strict=True))
+        levels = dict(zip(_LEVELS, columns[len(_ANSWERS) :], strict=True))
+        entry = counts.setdefault(
+            str(rid),
+            {
+                "agreement": dict.fromkeys((answer.value for answer in _ANSWERS), 0),
+                "certainty": dict.fromkeys((level.value for level in _LEVELS), 0),
+                "support": {},
+            },
+        )
+        for answer, n in answers.items():
+            entry["agreement"][answer.value] += n
+        for level, n in levels.items():
+            entry["certainty"][level.value] += n
+        supporting = sum(n for answer, n in answers.items() if answer.is_support)
+        not_abstaining = sum(n for answer, n in answers.items() if answer is not Agreement.ABSTAIN)
+        agree, counted_before = entry["support"].get(role or "", (0, 0))
+        entry["support"][role or ""] = [agree + supporting, counted_before + not_abstaining]
+    return json.dumps(counts, sort_keys=True, separators=(",", ":"))
 
 
 def ballot_names(
@@ -433,49 +448,70 @@ def ballot_names(
     ]
 
 
+@dataclass(frozen=True)
+class _Figures:
+    """A recommendation's overall figures, worked out from its stored counts."""
+
+    tally: tally.Tally
+    consensus: tally.Consensus
+    zone: Zone | None
+
+
+# Under this key, ``_figures`` gives the figures of a recommendation nobody voted on.
+_NOBODY = "nobody"
+
+
+@lru_cache(maxsize=32)
+def _figures(counts: str, scale: str, numerator: int, denominator: int) -> dict[str, _Figures]:
+    """Every recommendation's figures from ``Ballot.vote_counts`` text, by recommendation
+    id (and ``_NOBODY``). A pure function of its arguments, so remembering recent answers
+    can never show out-of-date figures; the counts of a closed ballot never change, and
+    its results are read far more often than a ballot closes."""
+    roles = tally.role_labels()
+    rule = {"scale": scale, "numerator": numerator, "denominator": denominator}
+    entries = json.loads(counts)
+    entries[_NOBODY] = {"agreement": {}, "certainty": {}, "support": {}}
+    figures = {}
+    for rid, entry in entries.items():
+        # Support within each group, as [votes that agree, votes that are not abstentions];
+        # roles no longer on the list (or none) join the group "Not given".
+        support = entry["support"]
+        if not support.keys() <= roles.keys():
+            merged: dict[str, tuple[int, int]] = {}
+            for role, (agree, counted) in support.items():
+                key = tally.group_key(role, roles)
+                agree_before, counted_before = merged.get(key, (0, 0))
+                merged[key] = (agree_before + agree, counted_before + counted)
+            support = merged
+        # Keyed by the answers' and levels' values, which the enums' members equal.
+        overall = tally.tally(entry["agreement"], entry["certainty"], **rule)
+        figures[rid] = _Figures(
+            overall, tally.consensus(support), zone_for(overall.share, overall.certainty_score)
+        )
+    return figures
+
+
 def _summary(
     session: Session, ballot: Ballot, *, small_groups: bool, only: int | None
 ) -> BallotResults:
-    """``ballot_results`` without details: the same overall figures, counted from
-    far fewer rows."""
-    roles = tally.role_labels()
-    # totals[recommendation]: the columns of _summary_counts added up over the roles
-    totals: dict[int, list[int]] = {}
-    # support[recommendation][role] = (votes that agree, votes that are not abstentions)
-    support: dict[int, dict[str, tuple[int, int]]] = {}
-    for rid, role, *counts in _summary_counts(session, ballot, only):
-        if rid in totals:
-            totals[rid] = list(map(add, totals[rid], counts))
-        else:
-            totals[rid] = counts
-            support[rid] = {}
-        key = tally.group_key(role, roles)
-        agree, counted = support[rid].get(key, (0, 0))
-        support[rid][key] = (
-            agree + sum(counts[n] for n in _SUPPORT),
-            counted + sum(counts[n] for n in _COUNTED),
-        )
+    """``ballot_results`` without details: the same overall figures, from the counts
+    stored when the ballot closed (counted now for a ballot closed without them)."""
+    counts = ballot.vote_counts if ballot.vote_counts is not None else count_votes(session, ballot)
+    figures = _figures(counts, **_rule(ballot))
     quorate = _quorate(ballot)
-    rule = _rule(ballot)
-    width = len(_ANSWERS)
     results = []
     for position, name in ballot_names(session, ballot, only):
-        counts = totals.get(name.id, ())
-        overall = tally.tally(
-            {answer: n for answer, n in zip(_ANSWERS, counts[:width], strict=False) if n},
-            {level: n for level, n in zip(_LEVELS, counts[width:], strict=False) if n},
-            **rule,
-        )
+        figure = figures.get(str(name.id)) or figures[_NOBODY]
         results.append(
             RecommendationResult(
                 recommendation=name,
                 position=position,
-                tally=overall,
-                passed=quorate and overall.passed,
-                consensus=tally.consensus(support.get(name.id, {})),
+                tally=figure.tally,
+                passed=quorate and figure.tally.passed,
+                consensus=figure.consensus,
                 by_role=[],
                 by_sector=[],
-                zone=zone_for(overall.share, overall.certainty_score),
+                zone=figure.zone,
             )
         )
     return _ballot_results(ballot, small_groups, quorate, results)

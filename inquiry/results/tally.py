@@ -47,7 +47,9 @@ SMALL_GROUP_NOTE = FEWER_THAN
 
 def scale_answers(scale: str | AgreementScale) -> tuple[Agreement, ...]:
     """The answers of the ballot's agreement scale, abstain excluded, in order."""
-    return SCALE_ANSWERS[AgreementScale(scale)]
+    # The members equal their values, so the stored value finds its scale directly.
+    answers = SCALE_ANSWERS.get(scale)  # type: ignore[call-overload]
+    return answers if answers is not None else SCALE_ANSWERS[AgreementScale(scale)]
 
 
 def percent(part: int, whole: int) -> int | None:
@@ -121,6 +123,7 @@ assert all(units == level.score * _SCORE_UNIT for level, units in _SCORE_UNITS.i
 _ANSWER_NAMES = {answer: (answer.value, answer.label) for answer in Agreement}
 _LEVEL_NAMES = {level: (level.value, level.label) for level in CERTAINTY_ORDER}
 _SUPPORTING = frozenset(answer for answer in Agreement if answer.is_support)
+_COUNTABLE = tuple(answer for answer in Agreement if answer is not Agreement.ABSTAIN)
 
 
 def tally(
@@ -134,16 +137,13 @@ def tally(
     """The distribution, support and pass outcome of a set of votes.
 
     ``agreements`` counts votes by answer, abstentions included; ``certainties``
-    counts the certainty ratings of the votes that are not abstentions. ``numerator``
+    counts the certainty ratings of the votes that are not abstentions (both may be
+    keyed by the members' values instead, as ``Ballot.vote_counts`` stores them). ``numerator``
     and ``denominator`` are the ballot's pass threshold. An answer outside the scale
     (which the voting form does not offer) is still counted, after the scale's own.
     """
     order = scale_answers(scale)
-    extra = [
-        answer
-        for answer in Agreement
-        if answer not in order and answer is not Agreement.ABSTAIN and agreements.get(answer)
-    ]
+    extra = [answer for answer in _COUNTABLE if answer not in order and agreements.get(answer)]
     if extra:
         order = (*order, *extra)
     counts = [agreements.get(answer, 0) for answer in order]
