@@ -66,7 +66,7 @@ def register_templates(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from sqlalchemy import select
+    from sqlalchemy import bindparam, select
     from sqlalchemy.orm import joinedload
 
     from .extensions import csrf, db, limiter, login_manager, migrate
@@ -83,6 +83,12 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
 
+    # Every inquiry page checks the user's memberships: load them in the same query,
+    # built once since it runs on every request.
+    user_with_memberships = (
+        select(User).where(User.id == bindparam("user_id")).options(joinedload(User.memberships))
+    )
+
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
         # The id carries the user's session token, so changing a password (which
@@ -90,11 +96,8 @@ def register_extensions(app: Flask) -> None:
         user_part, _, token = user_id.partition(":")
         if not user_part.isdigit() or not token:
             return None
-        # Every inquiry page checks the user's memberships: load them in the same query.
         user = (
-            db.session.scalars(
-                select(User).where(User.id == int(user_part)).options(joinedload(User.memberships))
-            )
+            db.session.scalars(user_with_memberships, {"user_id": int(user_part)})
             .unique()
             .one_or_none()
         )

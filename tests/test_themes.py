@@ -138,6 +138,8 @@ def test_the_list_counts_excerpts_of_approved_testimony(as_researcher, world, in
     add_excerpt(approved, "I have had eleven different carers since March.", [continuity])
     add_excerpt(approved, "I tell my story again every time.", [continuity])
     add_excerpt(sent_back, "I tell my story again every time.", [continuity])
+    add_excerpt(approved, "Nobody reads the care plan.")
+    add_excerpt(sent_back, "Nobody asked me first.")
 
     page = as_researcher.get(themes_url(inquiry))
     rows = [[text_of(cell) for cell in row.select("td")] for row in page.select("tbody tr")]
@@ -145,7 +147,8 @@ def test_the_list_counts_excerpts_of_approved_testimony(as_researcher, world, in
     assert "Rename being asked" in link_texts(page)
     assert "Merge Continuity of carers into another" in link_texts(page)
     assert page.select_one("form input[name=name]") is not None
-    assert "See all 2 excerpts" in link_texts(page)
+    assert "See all 3 excerpts" in link_texts(page)
+    assert "including 1 not tagged with a theme yet" in text_of(page.select_one("main"))
 
 
 @pytest.mark.parametrize("actor", ["participant", "witness", "commissioner", "observer"])

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.orm import Session, contains_eager
 
 from ..audit.service import record
@@ -89,6 +89,26 @@ def get_version(
     )
 
 
+# Built once: it runs on every request of a participant or witness (see pending_text_id).
+_PENDING_TEXT = (
+    select(ConsentText.id, ConsentRecord.id)
+    .outerjoin(
+        ConsentRecord,
+        and_(
+            ConsentRecord.consent_text_id == ConsentText.id,
+            ConsentRecord.user_id == bindparam("user_id"),
+            ConsentRecord.withdrawn_at.is_(None),
+        ),
+    )
+    .where(
+        ConsentText.inquiry_id == bindparam("inquiry_id"),
+        ConsentText.audience == bindparam("audience"),
+    )
+    .order_by(ConsentText.version.desc())
+    .limit(1)
+)
+
+
 def pending_text_id(
     session: Session, *, inquiry_id: int, user_id: int, audience: ConsentAudience
 ) -> int | None:
@@ -98,18 +118,7 @@ def pending_text_id(
     Used on every request of a participant or witness, so it reads no text bodies.
     """
     row = session.execute(
-        select(ConsentText.id, ConsentRecord.id)
-        .outerjoin(
-            ConsentRecord,
-            and_(
-                ConsentRecord.consent_text_id == ConsentText.id,
-                ConsentRecord.user_id == user_id,
-                ConsentRecord.withdrawn_at.is_(None),
-            ),
-        )
-        .where(ConsentText.inquiry_id == inquiry_id, ConsentText.audience == audience)
-        .order_by(ConsentText.version.desc())
-        .limit(1)
+        _PENDING_TEXT, {"user_id": user_id, "inquiry_id": inquiry_id, "audience": audience}
     ).first()
     if row is None:
         return None

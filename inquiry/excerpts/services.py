@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from ..audit.service import record
@@ -28,6 +28,7 @@ from ..models import (
     TestimonyUse,
     Theme,
     User,
+    excerpt_themes,
 )
 from ..models.profile import LIVED_EXPERIENCE
 from ..themes.services import themes_for
@@ -173,6 +174,27 @@ def excerpt_in(session: Session, inquiry: Inquiry, excerpt_id: int) -> Excerpt |
 
 def all_excerpts(session: Session, inquiry: Inquiry) -> list[Excerpt]:
     return _in_reading_order(session.scalars(_visible(inquiry.id)).unique())
+
+
+def excerpt_totals(session: Session, inquiry: Inquiry) -> tuple[int, int]:
+    """How many excerpts ``all_excerpts`` would list, and how many of them have no theme,
+    counted in the database rather than by loading them."""
+    visible = (
+        select(Excerpt.id)
+        .join(Excerpt.testimony)
+        .where(
+            Excerpt.inquiry_id == inquiry.id,
+            Testimony.inquiry_id == inquiry.id,
+            Testimony.status == TestimonyStatus.APPROVED,
+            Testimony.body.is_not(None),
+        )
+        .subquery()
+    )
+    themed = select(excerpt_themes.c.excerpt_id).where(excerpt_themes.c.excerpt_id == visible.c.id)
+    total, untagged = session.execute(
+        select(func.count(), func.count(case((~themed.exists(), 1)))).select_from(visible)
+    ).one()
+    return total, untagged
 
 
 def excerpts_for_testimony(session: Session, testimony: Testimony) -> list[Excerpt]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from ..models import Inquiry, Notification, User
@@ -31,15 +31,16 @@ def notify(
     return notification
 
 
+# Built once: every signed-in page shows the count.
+_UNREAD = (
+    select(func.count())
+    .select_from(Notification)
+    .where(Notification.user_id == bindparam("user_id"), Notification.read_at.is_(None))
+)
+
+
 def unread_count(session: Session, user: User) -> int:
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(Notification)
-            .where(Notification.user_id == user.id, Notification.read_at.is_(None))
-        )
-        or 0
-    )
+    return session.scalar(_UNREAD, {"user_id": user.id}) or 0
 
 
 def recent(session: Session, user: User, *, limit: int = 50) -> list[Notification]:

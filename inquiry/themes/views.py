@@ -46,14 +46,14 @@ def _render_index(
             marking_form.who.data = (
                 "participants" if inquiry.participants_mark_excerpts else "researchers"
             )
-    excerpts = excerpt_services.all_excerpts(db.session, inquiry)
+    excerpt_total, untagged = excerpt_services.excerpt_totals(db.session, inquiry)
     return render_template(
         "themes/index.html",
         inquiry=inquiry,
         themes=services.themes_for(db.session, inquiry),
         counts=services.excerpt_counts(db.session, inquiry),
-        excerpt_total=len(excerpts),
-        untagged=sum(1 for excerpt in excerpts if not excerpt.themes),
+        excerpt_total=excerpt_total,
+        untagged=untagged,
         can_manage=can_manage,
         can_mark=policy.can_mark_excerpts(current_user, inquiry),
         form=failed,
