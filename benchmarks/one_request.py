@@ -147,7 +147,7 @@ def main() -> int:
     print(
         f"{url} as {args.actor}, {size / 1024:.0f} KB: mean {mean:.1f} ms "
         f"(median {statistics.median(times) * 1000:.1f}) over {args.repeat} requests\n"
-        f"  rendering the template {rendering:.1f} ms; {split.queries // args.repeat} queries, "
+        f"  rendering the template {rendering:.1f} ms; {split.queries // args.repeat} statements, "
         f"{database:.1f} ms in the database driver; the rest {mean - rendering - database:.1f} ms\n"
         f"  the minimal page of the same size: mean "
         f"{statistics.mean(minimal_times) * 1000:.1f} ms"

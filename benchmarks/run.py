@@ -1,6 +1,8 @@
 """make bench: seed synthetic inquiries, load the main pages under gunicorn, print a table.
 
-Measured in one run on this machine, so the targets are ratios, not absolute times:
+Measured in one run on this machine, so the targets are ratios, not absolute times. The
+pages: the participant's session page, the recommendations list, the results page and the
+researcher's cohort page; the participant's overview is measured too, for information.
 
 1. Pages under load: each page served by gunicorn (2 workers) under wrk with 16
    connections, against a minimal Flask page of the same size. Target: at least
@@ -55,6 +57,8 @@ class Page:
     name: str
     actor: str  # "researcher" or "participant"
     path: str  # under /inquiries/<id>
+    # The four pages the targets name; others are measured the same way, for information.
+    targeted: bool = True
 
 
 PAGES = [
@@ -62,7 +66,7 @@ PAGES = [
     Page("Recommendations list", "participant", "/recommendations"),
     Page("Results page", "participant", "/results"),
     Page("Researcher's cohort page", "researcher", "/cohort"),
-    Page("Participant's overview", "participant", ""),
+    Page("Participant's overview (no target)", "participant", "", targeted=False),
 ]
 
 
@@ -247,7 +251,7 @@ def pages_under_load(args, work: Path, base: dict, sizes: dict[str, int]) -> lis
             )
             ratio = result["rps"] / baseline["rps"]
             ok = ratio >= 0.40 and result["p95_ms"] < 100 and not result["errors"]
-            if not ok:
+            if page.targeted and not ok:
                 failures.append(f"{page.name}: ratio {ratio:.2f}, p95 {result['p95_ms']:.1f} ms")
             print(
                 f"| {page.name} | {result['rps']:.0f} | {baseline['rps']:.0f} | "
@@ -291,7 +295,7 @@ def growth(args, work: Path, base: dict) -> list[str]:
                     latencies[size].append(result["p50_ms"])
             small, large = (statistics.median(latencies[size]) for size in ("1x", "10x"))
             ratio = large / small
-            if ratio > 1.25:
+            if page.targeted and ratio > 1.25:
                 failures.append(f"{page.name}: grows {ratio:.2f} times")
             print(f"| {page.name} | {small:.2f} | {large:.2f} | {ratio:.2f} |")
     return failures

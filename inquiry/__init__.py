@@ -34,6 +34,13 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     app.config.update(config_class.environment())
     if overrides:
         app.config.update(overrides)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # Checking a connection before each request guards against a database server
+        # that dropped it; a SQLite file has no server, so the check is only a cost.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+            "pool_pre_ping": False,
+        }
     os.makedirs(app.instance_path, exist_ok=True)
     if not app.config.get("UPLOAD_FOLDER"):
         # Tests: a private folder per app, so no test sees another's files.

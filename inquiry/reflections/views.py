@@ -9,6 +9,8 @@ them on the page, never an empty form.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import (
     Blueprint,
     abort,
@@ -234,18 +236,23 @@ def _requested_pages(prompts: list[RoundPrompt]) -> dict[int, int]:
     return pages
 
 
-def _pagination(
-    inquiry: Inquiry, round_: Round, view: services.PromptView, pages: dict[int, int]
-) -> dict | None:
+def _pagination(base: str, view: services.PromptView, pages: dict[int, int]) -> dict | None:
     """Links to the other pages of a prompt's shared reflections, keeping the page
-    shown for every other prompt."""
+    shown for every other prompt. ``base`` is the session page's address (``_session_url``
+    without pages): the links add their query to it, as url_for would, rather than
+    building each one through url_for."""
     if view.pages < 2:
         return None
     prompt_id = view.prompt.id
     anchor = f"prompt-{prompt_id}-shared"
 
     def href(number: int) -> str:
-        return _session_url(inquiry, round_, anchor, pages={**pages, prompt_id: number})
+        args = {
+            page_arg(other): page
+            for other, page in {**pages, prompt_id: number}.items()
+            if page > 1
+        }
+        return f"{base}?{urlencode(args)}#{anchor}" if args else f"{base}#{anchor}"
 
     items = []
     for number in range(1, view.pages + 1):
@@ -298,13 +305,14 @@ def render_session(
                 view.prompt.id
             ) or _reflection_form(view.prompt, view.own)
     shown = {view.prompt.id: view.page for view in views}
+    base = _session_url(inquiry, round_)
     can_manage = policy.can_manage(current_user, inquiry)
     page = render_template(
         "reflections/session.html",
         inquiry=inquiry,
         round=round_,
         views=views,
-        paginations={view.prompt.id: _pagination(inquiry, round_, view, shown) for view in views},
+        paginations={view.prompt.id: _pagination(base, view, shown) for view in views},
         forms=forms,
         reply_forms=(reply_forms or {}) if writes else {},
         reply_csrf_token=_csrf_token() if writes else None,
