@@ -132,21 +132,24 @@ def build(path: Path, many: int) -> dict:
 
 
 def count_queries(app, url: str, cookie: str) -> tuple[int, int]:
-    """(queries, bytes) for one request to the page."""
+    """(queries, bytes) for one request to the page, made after a first one as a browser
+    would. Each request has its own app context and so its own database session, as
+    under gunicorn: nothing one request loaded is at hand for the next."""
     statements: list[str] = []
     client = app.test_client()
     client.set_cookie(*cookie.split("=", 1), domain="localhost")
     with app.app_context():
-        client.get(url, base_url="https://localhost")
+        engine = db.engine
+    client.get(url, base_url="https://localhost")
 
-        def count(conn, cursor, statement, *args):
-            statements.append(statement)
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
 
-        event.listen(db.engine, "before_cursor_execute", count)
-        try:
-            response = client.get(url, base_url="https://localhost")
-        finally:
-            event.remove(db.engine, "before_cursor_execute", count)
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        response = client.get(url, base_url="https://localhost")
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
     assert response.status_code == 200, f"{url}: {response.status_code}"
     return len(statements), len(response.data)
 
