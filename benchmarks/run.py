@@ -43,12 +43,11 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import event  # noqa: E402
 
-from benchmarks.concurrency import gunicorn, production_env  # noqa: E402
+from benchmarks.concurrency import SECRET, gunicorn, production_env  # noqa: E402
 from benchmarks.seed import LARGE, SMALL, password_hash, seed_inquiry, seed_many  # noqa: E402
 from inquiry import create_app  # noqa: E402
 from inquiry.extensions import db  # noqa: E402
 
-SECRET = "benchmark-secret-key-not-for-production"  # noqa: S105
 LUA = Path(__file__).with_name("p95.lua")
 
 
@@ -199,9 +198,7 @@ def load(url: str, cookie: str | None, seconds: int) -> dict[str, float]:
 
 
 def app_env(path: Path) -> dict[str, str]:
-    env = production_env(f"sqlite:///{path}")
-    env["SECRET_KEY"] = SECRET
-    return env
+    return production_env(f"sqlite:///{path}")
 
 
 SECTIONS = ("queries", "load", "growth", "report", "concurrency")

@@ -118,24 +118,23 @@ def _testimony_of(excerpt_or_testimony: Excerpt | Testimony) -> Testimony:
 # Finding ---------------------------------------------------------------------------
 
 
+def _of_approved_testimony(query: Select, inquiry_id: int) -> Select:
+    """``query`` (over excerpts) limited to the excerpts of the inquiry's approved
+    testimony."""
+    return query.join(Excerpt.testimony).where(
+        Excerpt.inquiry_id == inquiry_id,
+        Testimony.inquiry_id == inquiry_id,
+        Testimony.status == TestimonyStatus.APPROVED,
+        Testimony.body.is_not(None),
+    )
+
+
 def _visible(inquiry_id: int) -> Select:
     """Excerpts of the inquiry's approved testimony, with everything pages show loaded
     in a fixed number of queries."""
-    return (
-        select(Excerpt)
-        .join(Excerpt.testimony)
-        .where(
-            Excerpt.inquiry_id == inquiry_id,
-            Testimony.inquiry_id == inquiry_id,
-            Testimony.status == TestimonyStatus.APPROVED,
-            Testimony.body.is_not(None),
-        )
-        .options(
-            contains_eager(Excerpt.testimony)
-            .joinedload(Testimony.witness)
-            .joinedload(Membership.user),
-            selectinload(Excerpt.themes),
-        )
+    return _of_approved_testimony(select(Excerpt), inquiry_id).options(
+        contains_eager(Excerpt.testimony).joinedload(Testimony.witness).joinedload(Membership.user),
+        selectinload(Excerpt.themes),
     )
 
 
@@ -179,17 +178,7 @@ def all_excerpts(session: Session, inquiry: Inquiry) -> list[Excerpt]:
 def excerpt_totals(session: Session, inquiry: Inquiry) -> tuple[int, int]:
     """How many excerpts ``all_excerpts`` would list, and how many of them have no theme,
     counted in the database rather than by loading them."""
-    visible = (
-        select(Excerpt.id)
-        .join(Excerpt.testimony)
-        .where(
-            Excerpt.inquiry_id == inquiry.id,
-            Testimony.inquiry_id == inquiry.id,
-            Testimony.status == TestimonyStatus.APPROVED,
-            Testimony.body.is_not(None),
-        )
-        .subquery()
-    )
+    visible = _of_approved_testimony(select(Excerpt.id), inquiry.id).subquery()
     themed = select(excerpt_themes.c.excerpt_id).where(excerpt_themes.c.excerpt_id == visible.c.id)
     total, untagged = session.execute(
         select(func.count(), func.count(case((~themed.exists(), 1)))).select_from(visible)
