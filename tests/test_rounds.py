@@ -242,7 +242,9 @@ def test_positions_stay_contiguous_after_delete_and_moves(inquiry, researcher):
     db.session.commit()
     assert titles(inquiry) == ["D", "A", "C"]
     assert actions(inquiry).count("round.moved") == 2
-    moved = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "round.moved")).all()
+    moved = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "round.moved").order_by(AuditEvent.id)
+    ).all()
     assert moved[0].details == {"direction": "up", "from_position": 3, "to_position": 2}
 
 
