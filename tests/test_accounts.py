@@ -130,8 +130,12 @@ def issue(purpose: TokenPurpose, user: User | None = None) -> str:
 
 
 def latest_token_row(purpose: TokenPurpose) -> AccountToken:
-    rows = list(db.session.scalars(select(AccountToken).where(AccountToken.purpose == purpose)))
-    return rows[-1]
+    return db.session.scalars(
+        select(AccountToken)
+        .where(AccountToken.purpose == purpose)
+        .order_by(AccountToken.id.desc())
+        .limit(1)
+    ).one()
 
 
 def is_signed_in(client: FlaskClient) -> bool:
