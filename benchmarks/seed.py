@@ -8,6 +8,7 @@ kind, so a page whose query count differs between them issues a query per row.
 from __future__ import annotations
 
 import random
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -53,6 +54,7 @@ from inquiry.models import (
 from inquiry.models.profile import LIVED_EXPERIENCE, PROFESSIONAL_ROLES, SECTORS
 from inquiry.results.rules import passes
 from inquiry.results.services import count_votes
+from inquiry.results.tally import NOT_GIVEN, pooled_groups
 from inquiry.security.links import new_nonce
 from inquiry.security.passwords import hash_password
 
@@ -385,12 +387,13 @@ def _seed_recommendations_and_ballot(
     certainties = list(Certainty)
     support = dict.fromkeys((r.id for r in recommendations), 0)
     counted = dict.fromkeys((r.id for r in recommendations), 0)
+    # As closing a ballot stores them: a role only one voter held is stored as none.
+    pooled = pooled_groups(Counter(p.professional_role or NOT_GIVEN for p in participants))
     for participant in rng.sample(participants, len(participants)):
         session.add(BallotParticipation(ballot_id=ballot.id, member_id=participant.id))
+        role = participant.professional_role or NOT_GIVEN
         paper = BallotPaper(
-            ballot_id=ballot.id,
-            professional_role=participant.professional_role,
-            sector=participant.sector,
+            ballot_id=ballot.id, professional_role=NOT_GIVEN if role in pooled else role
         )
         session.add(paper)
         session.flush()

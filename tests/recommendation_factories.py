@@ -103,13 +103,11 @@ def add_closed_paper(
     votes: dict[Recommendation, tuple[Agreement, Certainty | None]],
     *,
     professional_role: str = "",
-    sector: str = "",
     dissent: dict[Recommendation, str] | None = None,
 ) -> BallotPaper:
-    """A paper as it is after the ballot closed: no voter, only group attributes."""
-    paper = BallotPaper(
-        ballot_id=ballot.id, voter_id=None, professional_role=professional_role, sector=sector
-    )
+    """A paper as it is after the ballot closed: no voter, only the professional role
+    (none for a role only one voter held, as closing stores it)."""
+    paper = BallotPaper(ballot_id=ballot.id, voter_id=None, professional_role=professional_role)
     db.session.add(paper)
     db.session.flush()
     for recommendation, (agreement, certainty) in votes.items():

@@ -72,10 +72,10 @@ class Setup:
 
 
 PARTICIPANTS = {
-    "ann": ("care_worker", "independent_care"),
-    "bea": ("nurse", "nhs"),
-    "cal": ("social_worker", "local_authority"),
-    "dev": ("care_worker", "voluntary"),
+    "ann": "care_worker",
+    "bea": "nurse",
+    "cal": "social_worker",
+    "dev": "care_worker",
 }
 
 
@@ -100,8 +100,8 @@ def setup(app) -> Setup:
     result.members["rhiannon"] = db.session.scalar(
         select(Membership).where(Membership.user_id == researcher.id)
     )
-    for name, (role, sector) in PARTICIPANTS.items():
-        _add(result, name, Role.PARTICIPANT, professional_role=role, sector=sector)
+    for name, role in PARTICIPANTS.items():
+        _add(result, name, Role.PARTICIPANT, professional_role=role, sector="nhs")
     _add(result, "olga", Role.OBSERVER)
     _add(result, "wren", Role.WITNESS)
     # Frozen for the vote, numbered out of creation order: the ballot follows the numbers.
@@ -623,12 +623,13 @@ def test_closing_through_the_pages(client_request, setup):
     ballot = open_now(setup)
     vote(setup, "ann", both(setup, A.AGREE))
     vote(setup, "bea", both(setup, A.STRONGLY_AGREE))
+    vote(setup, "cal", both(setup, A.STRONGLY_AGREE))
     client_request.login(setup.people["rhiannon"])
     close_url = f"{setup.url}/close"
     page = client_request.get(close_url)
     assert text_of(page.h1) == "Close the ballot?"
     text = text_of(page)
-    assert "2 of 4 participants have voted. That is enough for the ballot to count." in text
+    assert "3 of 4 participants have voted. That is enough for the ballot to count." in text
     assert "link between each voter and their votes is removed" in text
     form = page.select_one("main form")
     assert form["action"] == close_url
@@ -640,13 +641,13 @@ def test_closing_through_the_pages(client_request, setup):
     db.session.refresh(ballot)
     assert ballot.status == BallotStatus.CLOSED
     assert ballot.closed_at is not None
-    assert (ballot.eligible_count, ballot.participant_count) == (4, 2)
+    assert (ballot.eligible_count, ballot.participant_count) == (4, 3)
     assert {r.status for r in setup.recommendations} == {RecommendationStatus.ADOPTED}
     page = client_request.get(setup.url)
     assert "closed and counted" in text_of(page.select_one(".govuk-notification-banner"))
     assert "There is no ballot open" in text_of(page.select_one("#ballot-state"))
     rows = [text_of(tr) for tr in page.select("#closed-ballots tbody tr")]
-    assert rows == [f"{date.today().day} {date.today():%B %Y} 2 of 4 participants Reached"]
+    assert rows == [f"{date.today().day} {date.today():%B %Y} 3 of 4 participants Reached"]
 
     # Participants and observers see the closed ballot, and no votes.
     client_request.login(setup.people["ann"])
@@ -704,12 +705,10 @@ def test_after_closing_nothing_ties_a_voter_to_a_vote(setup):
     keys_after = {p.id for p in papers} | set(db.session.scalars(select(Vote.id)))
     assert len(keys_after) == 3 + 6
     assert keys_after.isdisjoint(keys_before)
-    # The participant groups stay, for the breakdowns.
-    assert sorted((p.professional_role, p.sector) for p in papers) == [
-        ("care_worker", "independent_care"),
-        ("nurse", "nhs"),
-        ("social_worker", "local_authority"),
-    ]
+    # Only the professional role stays, for the breakdown, and not these: each was held
+    # by one voter only, so the paper holding it would be that voter's.
+    assert [p.professional_role for p in papers] == ["", "", ""]
+    assert "sector" not in BallotPaper.__table__.columns
     # Who took part stays known, under new keys.
     participations = db.session.scalars(select(BallotParticipation)).all()
     assert {p.member_id for p in participations} == voters
@@ -776,13 +775,14 @@ def test_closing_stores_the_counts_the_results_pages_read(setup):
     assert stored[str(first.id)]["agreement"]["disagree"] == 1
     assert stored[str(second.id)]["agreement"]["abstain"] == 1
     assert stored[str(second.id)]["certainty"] == {"low": 1, "medium": 0, "high": 0}
-    assert sum(agree for agree, _ in stored[str(first.id)]["support"].values()) == 1
+    assert sum(agree for agree, _, _ in stored[str(first.id)]["support"].values()) == 1
+    assert sum(votes for _, _, votes in stored[str(first.id)]["support"].values()) == 2
 
 
 def test_closing_tells_participants_observers_and_researchers(setup):
     open_now(setup)
-    vote(setup, "ann", both(setup, A.AGREE))
-    vote(setup, "bea", both(setup, A.AGREE))
+    for name in ("ann", "bea", "cal"):
+        vote(setup, name, both(setup, A.AGREE))
     before = {n.id for n in db.session.scalars(select(Notification))}
     ballot = services.open_ballot_of(db.session, setup.inquiry)
     services.close_ballot(
@@ -808,7 +808,8 @@ def test_papers_of_people_who_are_no_longer_participants_are_discarded(setup):
     _, result = close_now(setup)
     assert (result.eligible_count, result.participant_count) == (3, 2)
     papers = db.session.scalars(select(BallotPaper)).all()
-    assert sorted(p.professional_role for p in papers) == ["care_worker", "social_worker"]
+    # Ann's and Cal's roles were each one voter's: neither is kept.
+    assert sorted(p.professional_role for p in papers) == ["", ""]
     took_part = {p.member_id for p in db.session.scalars(select(BallotParticipation))}
     assert took_part == {setup.member("ann").id, setup.member("cal").id}
     assert ballot.participant_count == 2
@@ -838,20 +839,37 @@ def _cohort_of(setup: Setup, size: int) -> list[str]:
     names = list(PARTICIPANTS)
     for extra in range(len(names), size):
         name = f"extra{extra}"
-        _add(setup, name, Role.PARTICIPANT, professional_role="nurse", sector="nhs")
+        _add(setup, name, Role.PARTICIPANT, professional_role="nurse")
         names.append(name)
     return names[:size]
 
 
 def test_exactly_at_the_quorum_counts(setup):
-    # 50% of 4 is 2 participants.
+    # 50% of 6 is 3 participants.
+    names = _cohort_of(setup, 6)
     open_now(setup)
-    vote(setup, "ann", both(setup, A.AGREE))
-    vote(setup, "bea", both(setup, A.AGREE))
+    for name in names[:3]:
+        vote(setup, name, both(setup, A.AGREE))
     ballot, result = close_now(setup)
     assert result.quorum_met
     assert services.reached_quorum(ballot)
     assert {r.status for r in setup.recommendations} == {RecommendationStatus.ADOPTED}
+
+
+def test_fewer_than_three_voters_never_count_whatever_the_quorum(client_request, setup):
+    # 2 of 4 reaches 50%, but two votes would show how each of them voted.
+    open_now(setup)
+    vote(setup, "ann", both(setup, A.AGREE))
+    vote(setup, "bea", both(setup, A.AGREE))
+    page = client_request.login(setup.people["rhiannon"]).get(f"{setup.url}/close")
+    assert "2 of 4 participants have voted. That is not enough for the ballot to count" in (
+        text_of(page)
+    )
+    assert "nobody, you included, will see how anyone voted in this ballot" in text_of(page)
+    ballot, result = close_now(setup)
+    assert (result.participant_count, result.quorum_met) == (2, False)
+    assert not services.reached_quorum(ballot)
+    assert {r.status for r in setup.recommendations} == {RecommendationStatus.FROZEN}
 
 
 def test_one_under_the_quorum_passes_nothing_and_the_recommendations_wait(client_request, setup):

@@ -14,6 +14,7 @@ from recommendation_factories import make_ballot, make_recommendation
 from sqlalchemy import select, update
 
 from inquiry import contributions, policy
+from inquiry.curation import services as curation_services
 from inquiry.extensions import db
 from inquiry.models import (
     Amendment,
@@ -452,6 +453,17 @@ def test_merge_keeps_supporters_links_and_history(client, client_request, cohort
         )
     ).all()
     assert sorted(supporters) == sorted(c.members[k].id for k in ("ann", "bea", "cal", "dev"))
+    # Those who supported without writing a source are told their support moved.
+    for key, told in (("ann", False), ("bea", False), ("cal", True), ("dev", True)):
+        notes = db.session.scalars(
+            select(Notification).where(
+                Notification.user_id == c.people[key].id,
+                Notification.message == curation_services.SUPPORT_MOVED_MESSAGE,
+            )
+        ).all()
+        assert [n.link for n in notes] == (
+            [f"/inquiries/{c.inquiry.id}/recommendations/{merged.id}"] if told else []
+        )
 
     # Links and themes: the union.
     assert {t.id for t in merged.themes} == {t.id for t in links["themes"]}

@@ -11,10 +11,18 @@ from alembic.migration import MigrationContext
 from conftest import make_app, make_inquiry, make_user
 from flask_migrate import downgrade, upgrade
 from recommendation_factories import add_closed_paper, make_ballot, make_recommendation
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select, text
 
 from inquiry.extensions import db
-from inquiry.models import Agreement, Ballot, BallotStatus, Base, Certainty, RecommendationStatus
+from inquiry.models import (
+    Agreement,
+    Ballot,
+    BallotPaper,
+    BallotStatus,
+    Base,
+    Certainty,
+    RecommendationStatus,
+)
 from inquiry.results.services import count_votes
 
 
@@ -61,7 +69,7 @@ def test_downgrade_to_base_removes_every_table(migration_app):
     assert tables == set()
 
 
-def test_ballots_closed_before_stored_counts_are_counted_by_the_migration(migration_app):
+def test_ballots_closed_before_are_counted_and_keep_no_group_of_one(migration_app):
     upgrade()
     researcher = make_user("mo.migrate@example.org", researcher=True)
     inquiry = make_inquiry(researcher)
@@ -70,27 +78,55 @@ def test_ballots_closed_before_stored_counts_are_counted_by_the_migration(migrat
         for title in ("A named person to call", "Visits long enough to talk")
     )
     ballot = make_ballot(inquiry, [first, second])
-    add_closed_paper(
-        ballot,
-        {first: (Agreement.AGREE, Certainty.HIGH), second: (Agreement.ABSTAIN, None)},
-        professional_role="nurse",
-    )
-    add_closed_paper(
-        ballot,
-        {first: (Agreement.DISAGREE, Certainty.LOW), second: (Agreement.AGREE, Certainty.LOW)},
-    )
+    agree, disagree, abstain = Agreement.AGREE, Agreement.DISAGREE, Agreement.ABSTAIN
+    high, low = Certainty.HIGH, Certainty.LOW
+    papers = [
+        ("nurse", (agree, high), (abstain, None)),
+        ("nurse", (agree, high), (abstain, None)),
+        ("care_worker", (disagree, low), (agree, low)),
+        ("care_worker", (disagree, low), (agree, low)),
+        # The only doctor: as closing a ballot now does, the migration stores no role.
+        ("doctor", (agree, high), (agree, low)),
+        ("", (disagree, low), (disagree, low)),
+    ]
+    for role, on_first, on_second in papers:
+        add_closed_paper(ballot, {first: on_first, second: on_second}, professional_role=role)
     open_ballot = make_ballot(inquiry, [first])
     ballot.status = BallotStatus.CLOSED
     db.session.commit()
-    expected = count_votes(db.session, ballot)
     ballot_id, open_id = ballot.id, open_ballot.id
     db.session.remove()
 
+    # From before counts were stored, through both revisions that count them.
     downgrade(revision="0007_responses_and_progress")
     upgrade()
-    assert db.session.get(Ballot, ballot_id).vote_counts == expected
-    assert json.loads(expected)[str(first.id)]["support"] == {"nurse": [1, 1], "": [0, 1]}
+    roles = db.session.scalars(
+        select(BallotPaper.professional_role).where(BallotPaper.ballot_id == ballot_id)
+    )
+    assert sorted(roles) == ["", "", "care_worker", "care_worker", "nurse", "nurse"]
+    stored = db.session.get(Ballot, ballot_id).vote_counts
+    assert stored == count_votes(db.session, db.session.get(Ballot, ballot_id))
+    assert json.loads(stored)[str(first.id)]["support"] == {
+        "nurse": [2, 2, 2],
+        "care_worker": [0, 2, 2],
+        "": [1, 2, 2],
+    }
     assert db.session.get(Ballot, open_id).vote_counts is None
+    db.session.remove()
+
+    # Down again: the counts as the previous revision reads them, the sector back empty.
+    downgrade(revision="0008_ballot_vote_counts")
+    with db.engine.connect() as connection:
+        counts = connection.execute(
+            text("SELECT vote_counts FROM ballots WHERE id = :id"), {"id": ballot_id}
+        ).scalar_one()
+        sectors = connection.execute(text("SELECT DISTINCT sector FROM ballot_papers")).all()
+    assert json.loads(counts)[str(first.id)]["support"] == {
+        "nurse": [2, 2],
+        "care_worker": [0, 2],
+        "": [1, 2],
+    }
+    assert sectors == [("",)]
 
 
 def test_downgrading_keeps_the_rows_of_tables_it_rebuilds(migration_app):

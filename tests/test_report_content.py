@@ -322,13 +322,11 @@ def make_scene(*, extra_recommendations: int = 0, extra_excerpts: int = 0) -> Sc
             {r: (Agreement.AGREE, Certainty.HIGH) for r in on_ballot}
             | {r2: (Agreement.DISAGREE, Certainty.LOW)},
             professional_role="nurse",
-            sector="nhs",
         )
     add_closed_paper(
         ballot,
         {r: (Agreement.STRONGLY_AGREE, Certainty.MEDIUM) for r in on_ballot},
         professional_role="social_worker",
-        sector="local_authority",
         dissent={r2: "Thirty minutes is not enough for a bath."},
     )
     return scene

@@ -89,9 +89,13 @@ def closed(ballot: Ballot, *, eligible: int, participants: int) -> Ballot:
     return ballot
 
 
+def _text(element) -> str:
+    return " ".join(element.text.split())
+
+
 def care_ballot(inquiry: Inquiry) -> tuple[Ballot, list[Recommendation]]:
-    """Nine voters: five nurses (NHS), two care workers and a social worker
-    (independent care and local authority) and one who gave no role.
+    """Nine voters: five nurses, two care workers, and, in "Other or not given", a
+    social worker (the only one, so closing stored no role) and one who gave no role.
 
     R1 "A named person to call": 7 agree of 8 counted, 1 abstains. Passes.
     R2 "Visits long enough to talk": 5 of 9 agree (nurses only). Does not pass.
@@ -99,34 +103,27 @@ def care_ballot(inquiry: Inquiry) -> tuple[Ballot, list[Recommendation]]:
     r1, r2 = recommendations(inquiry, ["A named person to call", "Visits long enough to talk"])
     ballot = make_ballot(inquiry, [r1, r2])
     for _ in range(4):
-        add_closed_paper(
-            ballot, {r1: (SA, HIGH), r2: (A, MEDIUM)}, professional_role="nurse", sector="nhs"
-        )
+        add_closed_paper(ballot, {r1: (SA, HIGH), r2: (A, MEDIUM)}, professional_role="nurse")
     add_closed_paper(
         ballot,
         {r1: (A, MEDIUM), r2: (SA, HIGH)},
         professional_role="nurse",
-        sector="nhs",
         dissent={r2: "Zebra crossings aside, visits must not be rushed."},
     )
     add_closed_paper(
         ballot,
         {r1: (A, HIGH), r2: (D, LOW)},
         professional_role="care_worker",
-        sector="independent_care",
         dissent={r2: "Agencies cannot staff longer visits without more money."},
     )
     add_closed_paper(
         ballot,
         {r1: (A, LOW), r2: (SD, LOW)},
         professional_role="care_worker",
-        sector="independent_care",
     )
     add_closed_paper(
         ballot,
         {r1: (D, LOW), r2: (N, MEDIUM)},
-        professional_role="social_worker",
-        sector="local_authority",
         dissent={r1: "<b>One person</b> cannot cover every shift."},
     )
     add_closed_paper(ballot, {r1: (AB, None), r2: (D, LOW)})
@@ -204,16 +201,16 @@ def test_results_page_summary(client_request, cohort):
     rule = page.select_one("#voting-rule").text
     assert "at least two thirds of the votes that are not abstentions" in rule
     assert "at least 50% of eligible participants vote" in rule
-    # R1: 7 of 8 counted agree = 87.5% -> 88%. Consensus over four role groups:
-    # nurses 5/5 -> 5.5/6, care workers 2/2 -> 2.5/3, social worker 0/1 -> 0.5/2,
-    # not given: abstained, left out. Geometric mean of 0.916667, 0.833333, 0.25 =
-    # cube root of 0.190972 = 0.5758 -> 58%.
-    # R2: 5 of 9 agree = 55.6% -> 56%. Nurses 5/5 -> 5.5/6; care workers 0/2 -> 0.5/3;
-    # social worker 0/1 -> 0.25; not given 0/1 -> 0.25. Product 0.009549, fourth
-    # root 0.3126 -> 31%.
+    # R1: 7 of 8 counted agree = 87.5% -> 88%. Consensus: the care workers (2 votes)
+    # and "Other or not given" (2 votes) are hidden from everyone but researchers, so
+    # they count as one group: 2 agree of 3 counted (the abstention left out) ->
+    # 2.5/4 = 0.625; nurses 5/5 -> 5.5/6 = 0.916667. Geometric mean: square root of
+    # 0.572917 = 0.7569 -> 76%.
+    # R2: 5 of 9 agree = 55.6% -> 56%. Nurses 5/5 -> 0.916667; the hidden groups 0 of
+    # 4 -> 0.5/5 = 0.1. Square root of 0.0916667 = 0.3028 -> 30%.
     assert row_texts(page, "summary") == [
-        ["R1: A named person to call", "88%", "58%", "Passed", "1", "Simple"],
-        ["R2: Visits long enough to talk", "56%", "31%", "Not passed", "0", "Complex"],
+        ["R1: A named person to call", "88%", "76%", "Passed", "1", "Simple"],
+        ["R2: Visits long enough to talk", "56%", "30%", "Not passed", "0", "Complex"],
     ]
     tags = page.select("#summary tbody strong.govuk-tag")
     assert [tag["class"] for tag in tags] == [
@@ -249,7 +246,7 @@ def test_each_recommendation_in_detail(client_request, cohort):
     }
     assert summary["Result"] == "Passed"
     assert summary["Support"] == "88% (7 of 8 votes that are not abstentions)"
-    assert summary["Consensus"].startswith("58%")
+    assert summary["Consensus"].startswith("76%")
     assert summary["Abstentions"] == "1"
     assert summary["Zone"] == "Simple: implement"
     back = page.select_one("#back-to-results")
@@ -327,12 +324,48 @@ def test_inquorate_ballot_passes_nothing(client_request, cohort):
     closed(ballot, eligible=10, participants=4)
     page = client_request.login(cohort.researcher).get(results_url(inquiry))
     assert "The quorum was not reached: 4 of 10 eligible participants voted." in page.text
-    assert row_texts(page, "summary")[0][3] == "Not passed: quorum not reached"
+    assert "How people voted is not shown for a ballot that did not count" in page.text
+    assert [_text(li) for li in page.select("#summary li")] == ["R1: A named person to call"]
     results = services.ballot_results(db.session, ballot, small_groups=False)
     assert not results.quorum_met
-    assert results.recommendations[0].tally.passed  # the votes alone would pass
     assert not results.recommendations[0].passed
     assert results.passed == []
+
+
+def test_a_ballot_that_did_not_count_shows_nobody_how_anyone_voted(client, cohort):
+    """A researcher who closed a ballot when one chosen person had voted learns
+    nothing of their vote: no figures, no dissent, on any page or in the CSV."""
+    inquiry = cohort.inquiry
+    (r1,) = recommendations(inquiry, ["A named person to call"])
+    ballot = make_ballot(inquiry, [r1])
+    add_closed_paper(ballot, {r1: (SD, HIGH)}, dissent={r1: "Only I think this."})
+    closed(ballot, eligible=10, participants=1)
+    for user in (cohort.researcher, cohort.participant, cohort.observer):
+        sign_in_as(client, user)
+        for url in (
+            results_url(inquiry),
+            results_url(inquiry, ballot),
+            recommendation_url(inquiry, ballot, r1),
+        ):
+            html = client.get(url).get_data(as_text=True)
+            main = _text(check_page(html).select_one("main"))
+            assert "How people voted is not shown" in main
+            assert "Only I think this" not in html
+            shown = ("Strongly disagree", "Support for", "How people voted on", "Consensus", "100%")
+            assert not [figure for figure in shown if figure in main]
+            assert "<svg" not in html
+        rows = read_csv(client.get(results_url(inquiry, ballot, ".csv")))
+        assert rows[1:] == [
+            ["", "", "Ballot", "", "Eligible participants", "10", ""],
+            ["", "", "Ballot", "", "Took part", "1", "10"],
+            ["", "", "Ballot", "", "Quorum reached", "No", ""],
+        ]
+    for details in (True, False):
+        result = services.ballot_results(
+            db.session, ballot, small_groups=True, details=details
+        ).recommendations[0]
+        assert (result.tally.votes, result.consensus.value, result.zone) == (0, None, None)
+        assert (result.by_role, result.dissent) == ([], [])
 
 
 def test_the_rule_shown_is_the_ballots_not_the_current_setting(client_request, cohort):
@@ -352,8 +385,9 @@ def test_a_title_with_markup_is_escaped_and_kept_out_of_the_chart(client, cohort
     inquiry = cohort.inquiry
     (r1,) = recommendations(inquiry, ['<script>alert("care")</script>'])
     ballot = make_ballot(inquiry, [r1])
-    add_closed_paper(ballot, {r1: (A, HIGH)})
-    closed(ballot, eligible=1, participants=1)
+    for _ in range(3):
+        add_closed_paper(ballot, {r1: (A, HIGH)})
+    closed(ballot, eligible=3, participants=3)
     sign_in_as(client, cohort.participant)
     html = client.get(results_url(inquiry)).get_data(as_text=True)
     assert '<script>alert("care")</script>' not in html
@@ -484,21 +518,16 @@ def test_participants_and_observers_see_small_groups_hidden(client_request, coho
     for user in (cohort.participant, cohort.observer):
         page = client_request.login(user).get(recommendation_url(cohort.inquiry, ballot, r1))
         roles = row_texts(page, "Support for R1 by professional role")
-        # Nurses (5 votes) shown; care workers (2), the social worker (1) and the
-        # voter with no role (1) are each fewer than 3.
+        # Nurses (5 votes) shown; care workers (2) and "Other or not given" (2) are
+        # each fewer than 3.
         assert roles == [
             ["Care worker or personal assistant", "Fewer than 3"],
             ["Nurse", "5", "0", "100%", "92%"],
-            ["Social worker", "Fewer than 3"],
-            ["Not given", "Fewer than 3"],
+            ["Other or not given", "Fewer than 3"],
         ]
-        sectors = row_texts(page, "Support for R1 by sector")
-        assert sectors == [
-            ["NHS", "5", "0", "100%"],
-            ["Local authority", "Fewer than 3"],
-            ["Independent care provider", "Fewer than 3"],
-            ["Not given", "Fewer than 3"],
-        ]
+        # Votes are broken down by professional role only: a second breakdown could
+        # give away a hidden group by subtraction.
+        assert "by sector" not in page.text
 
 
 def test_researchers_see_groups_of_two_but_never_one_vote(client_request, cohort):
@@ -508,11 +537,17 @@ def test_researchers_see_groups_of_two_but_never_one_vote(client_request, cohort
     )
     roles = row_texts(page, "Support for R2 by professional role")
     assert roles == [
-        # Care workers: 0 of 2 agree; P = 0.5 / 3 = 17%.
-        ["Care worker or personal assistant", "2", "0", "0%", "17%"],
+        # Hidden from everyone else, the care workers count in the consensus with the
+        # other small group.
+        [
+            "Care worker or personal assistant",
+            "2",
+            "0",
+            "0%",
+            "Counted with the other small groups",
+        ],
         ["Nurse", "5", "0", "100%", "92%"],
-        ["Social worker", "1 vote: not shown, to keep the ballot secret"],
-        ["Not given", "1 vote: not shown, to keep the ballot secret"],
+        ["Other or not given", "2", "0", "0%", "Counted with the other small groups"],
     ]
 
 
@@ -572,9 +607,20 @@ def test_csv_download_for_a_participant(client, cohort):
     assert ["R1", title, "All votes", "All voters", "Passed", "Yes", ""] in rows
     assert ["R1", title, "All votes", "All voters", "Zone", "Simple: implement", ""] in rows
     assert ["R1", title, "Professional role", "Nurse", "Votes", "5", ""] in rows
-    assert ["R1", title, "Professional role", "Social worker", "Votes", "fewer than 3", ""] in rows
+    assert [
+        "R1",
+        title,
+        "Professional role",
+        "Care worker or personal assistant",
+        "Votes",
+        "fewer than 3",
+        "",
+    ] in rows
     # Nothing else of a hidden group.
-    assert not [row for row in rows if row[3] == "Social worker" and row[4] != "Votes"]
+    assert not [row for row in rows if row[3].startswith("Care worker") and row[4] != "Votes"]
+    assert not [
+        row for row in rows[1:] if row[2] not in ("Ballot", "All votes", "Professional role")
+    ]
     # No dissent text.
     text = response.get_data(as_text=True)
     assert "Agencies cannot staff" not in text and "One person" not in text
@@ -586,13 +632,14 @@ def test_csv_download_for_a_researcher_shows_groups_of_two(client, cohort):
     rows = read_csv(client.get(results_url(cohort.inquiry, ballot, ".csv")))
     care = "Care worker or personal assistant"
     assert ["R2", "Visits long enough to talk", "Professional role", care, "Votes", "2", ""] in rows
+    other = "Other or not given"
     assert [
         "R2",
         "Visits long enough to talk",
         "Professional role",
-        "Social worker",
+        other,
         "Votes",
-        "1 vote: not shown, to keep the ballot secret",
+        "2",
         "",
     ] in rows
 
@@ -601,8 +648,9 @@ def test_csv_cells_cannot_run_as_formulas(client, cohort):
     inquiry = cohort.inquiry
     (r1,) = recommendations(inquiry, ['=HYPERLINK("http://example.org","Click")'])
     ballot = make_ballot(inquiry, [r1])
-    add_closed_paper(ballot, {r1: (A, HIGH)})
-    closed(ballot, eligible=1, participants=1)
+    for _ in range(3):
+        add_closed_paper(ballot, {r1: (A, HIGH)})
+    closed(ballot, eligible=3, participants=3)
     sign_in_as(client, cohort.participant)
     rows = read_csv(client.get(results_url(inquiry, ballot, ".csv")))
     titles = {row[1] for row in rows[1:] if row[0] == "R1"}
@@ -728,7 +776,7 @@ def test_results_without_details_leave_out_groups_and_dissent(cohort):
             full.passed,
             full.zone,
         )
-        assert (short.by_role, short.by_sector, short.dissent) == ([], [], [])
+        assert (short.by_role, short.dissent) == ([], [])
         assert (short.reference, short.title, short.position) == (
             full.reference,
             full.title,
@@ -752,7 +800,7 @@ def test_the_counts_stored_at_closing_are_what_the_summary_shows(client, cohort)
     ballot, (r1, r2) = care_ballot(cohort.inquiry)
     counts = json.loads(services.count_votes(db.session, ballot))
     # Worked by hand from care_ballot: R1's abstention has no certainty and counts in no
-    # group's support; the voter who gave no role is the group "".
+    # group's support, only in its votes; "Other or not given" is the group "".
     assert counts[str(r1.id)] == {
         "agreement": {
             "strongly_agree": 4,
@@ -763,13 +811,12 @@ def test_the_counts_stored_at_closing_are_what_the_summary_shows(client, cohort)
             "abstain": 1,
         },
         "certainty": {"low": 2, "medium": 1, "high": 5},
-        "support": {"nurse": [5, 5], "care_worker": [2, 2], "social_worker": [0, 1], "": [0, 0]},
+        "support": {"nurse": [5, 5, 5], "care_worker": [2, 2, 2], "": [0, 1, 2]},
     }
     assert counts[str(r2.id)]["support"] == {
-        "nurse": [5, 5],
-        "care_worker": [0, 2],
-        "social_worker": [0, 1],
-        "": [0, 1],
+        "nurse": [5, 5, 5],
+        "care_worker": [0, 2, 2],
+        "": [0, 2, 2],
     }
     # Made directly in the database, this ballot has no stored counts and is counted
     # from its votes; with the counts stored (as closing does) it reads the same.
@@ -795,8 +842,9 @@ def test_a_recommendation_without_a_number_is_named_by_its_place(client_request,
         inquiry, None, title="Unnumbered", status=RecommendationStatus.FROZEN
     )
     ballot = make_ballot(inquiry, [first])
-    add_closed_paper(ballot, {first: (A, HIGH)})
-    closed(ballot, eligible=1, participants=1)
+    for _ in range(3):
+        add_closed_paper(ballot, {first: (A, HIGH)})
+    closed(ballot, eligible=3, participants=3)
     summary = services.ballot_results(db.session, ballot, small_groups=False, details=False)
     assert [r.reference for r in summary.recommendations] == ["R1"]
     page = client_request.login(cohort.participant).get(results_url(inquiry))
@@ -820,7 +868,6 @@ def _queries_for_results(client, cohort, count: int, *, one: bool = False) -> in
             ballot,
             votes,
             professional_role=roles[n % 4],
-            sector="nhs",
             dissent={items[0]: f"View {n}", items[-1]: f"Other view {n}"},
         )
     closed(ballot, eligible=6, participants=6)

@@ -217,11 +217,11 @@ def test_breakdown_gives_nothing_of_a_hidden_group():
         estimates={"nurse": 0.9},
         **TWO_THIRDS,
     )
-    # In the order of the role list, "Not given" last.
+    # In the order of the role list, "Other or not given" last.
     assert [(row.label, row.shown) for row in rows] == [
         ("Care worker or personal assistant", False),
         ("Nurse", False),
-        ("Not given", True),
+        ("Other or not given", True),
     ]
     care, nurse, not_given = rows
     assert care.note == FEWER_THAN and care.tally is None and care.estimate is None
@@ -240,10 +240,63 @@ def test_breakdown_for_researchers_shows_groups_of_two():
 
 
 def test_unknown_group_values_are_not_given():
-    labels = tally.sector_labels()
-    assert tally.group_key("nhs", labels) == "nhs"
+    labels = tally.role_labels()
+    assert tally.group_key("nurse", labels) == "nurse"
     assert tally.group_key("", labels) == ""
     assert tally.group_key("martian", labels) == ""
+
+
+# Consensus as everyone sees it ---------------------------------------------------------
+
+
+def test_hidden_groups_count_together_in_the_consensus():
+    # Nurses 5 (shown), care workers 3 (withheld, since the doctor's lone group is
+    # hidden) and one doctor. Counted apart, the doctor's vote would move the figure.
+    sizes = {"nurse": 5, "care_worker": 3, "doctor": 1}
+    agreed = tally.shown_consensus(
+        {"nurse": (5, 5), "care_worker": (1, 3), "doctor": (1, 1)}, sizes
+    )
+    disagreed = tally.shown_consensus(
+        {"nurse": (5, 5), "care_worker": (2, 3), "doctor": (0, 1)}, sizes
+    )
+    # Both are the same 2 of 4 agreeing among the hidden groups together:
+    # nurses (5.5 / 6) and the rest (2.5 / 5), geometric mean sqrt(0.91667 * 0.5) = 0.677.
+    assert agreed == disagreed
+    assert agreed.percent == 68
+    assert set(agreed.groups) == {"nurse", tally.HIDDEN_TOGETHER}
+    # Apart, they differ: that is what counting them together prevents.
+    apart = tally.consensus({"nurse": (5, 5), "care_worker": (1, 3), "doctor": (1, 1)})
+    other = tally.consensus({"nurse": (5, 5), "care_worker": (2, 3), "doctor": (0, 1)})
+    assert apart.percent != other.percent
+
+
+def test_with_no_hidden_group_the_consensus_is_the_groups_own():
+    groups = {"nurse": (4, 5), "care_worker": (1, 4)}
+    assert tally.shown_consensus(groups, {"nurse": 5, "care_worker": 4}) == tally.consensus(groups)
+
+
+# Roles stored when a ballot closes -------------------------------------------------------
+
+
+def test_a_role_only_one_voter_held_is_stored_as_none():
+    assert tally.pooled_groups({"nurse": 4, "doctor": 1, "care_worker": 1}) == {
+        "doctor",
+        "care_worker",
+    }
+    # With people who gave no role, the one doctor joins them.
+    assert tally.pooled_groups({"nurse": 4, "doctor": 1, "": 2}) == {"doctor"}
+
+
+def test_a_lone_voter_without_a_group_takes_the_next_smallest_group_with_them():
+    # The doctor alone would be the only paper without a role: the care workers join.
+    assert tally.pooled_groups({"nurse": 4, "care_worker": 2, "doctor": 1}) == {
+        "doctor",
+        "care_worker",
+    }
+    # Likewise one person who gave no role.
+    assert tally.pooled_groups({"nurse": 4, "care_worker": 3, "": 1}) == {"care_worker"}
+    assert tally.pooled_groups({"nurse": 4, "care_worker": 3}) == set()
+    assert tally.pooled_groups({}) == set()
 
 
 # Zones -----------------------------------------------------------------------------

@@ -614,7 +614,10 @@ def test_settings_summary_shows_every_setting_with_a_change_link(
         "A recommendation passes when at least three quarters of the votes that are not "
         "abstentions are agree."
     )
-    assert rows["Quorum"] == "A ballot counts only if at least 60% of eligible participants vote."
+    assert (
+        rows["Quorum"] == "A ballot counts only if at least 60% of eligible participants vote, "
+        "with at least 3 voters in all."
+    )
     # Line breaks in the scope are kept, and the text is escaped.
     scope = page.find("dt", string=lambda s: s and "Scope" in s).find_next_sibling("dd")
     assert scope.find("br") is not None
@@ -655,7 +658,7 @@ def test_the_overview_partial_describes_the_inquiry_for_every_member(app, inquir
         "Dates": "3 June 2026 to 15 July 2026",
         "Voting rule": "A recommendation passes when at least two thirds of the votes that are "
         "not abstentions are agree or strongly agree. A ballot counts only if at least 50% of "
-        "eligible participants vote.",
+        "eligible participants vote, with at least 3 voters in all.",
     }
 
 
@@ -702,7 +705,10 @@ def test_the_voting_rule_in_words(scale, fraction, rule):
         quorum_percent=100,
     )
     assert inquiry.voting_rule == rule
-    assert inquiry.quorum_rule == "A ballot counts only if every eligible participant votes."
+    assert (
+        inquiry.quorum_rule == "A ballot counts only if every eligible participant votes, "
+        "with at least 3 voters in all."
+    )
 
 
 # Who may change the settings -------------------------------------------------------------------

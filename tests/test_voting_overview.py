@@ -75,6 +75,8 @@ def test_an_open_ballot_asks_participants_to_vote_and_then_says_they_have(client
     ballot = make_ballot(inquiry, [recommendation])
     page = client_request.login(people["participant"]).get(f"/inquiries/{inquiry.id}")
     assert "A ballot is open." in text_of(page.select_one("#overview-ballot"))
+    hrefs = [a["href"] for a in page.select("#overview-ballot a")]
+    assert f"/inquiries/{inquiry.id}/ballot" in hrefs
 
     db.session.add(BallotPaper(ballot_id=ballot.id, voter_id=members["participant"].id))
     db.session.commit()
@@ -103,3 +105,24 @@ def test_witnesses_and_commissioners_do_not_see_the_section(client_request, app)
     for actor in ("witness", "commissioner"):
         page = client_request.login(people[actor]).get(f"/inquiries/{inquiry.id}")
         assert _section(page) is None, actor
+
+
+def test_the_inquiry_menu_leads_to_the_ballot_and_results_for_those_who_use_them(
+    client_request, app
+):
+    inquiry, people, _members = _cast(app)
+    menu = {
+        actor: {
+            text_of(a): a["href"]
+            for a in client_request.login(people[actor])
+            .get(f"/inquiries/{inquiry.id}")
+            .select('nav[aria-label="Inquiry sections"] a')
+        }
+        for actor in people
+    }
+    for actor in ("researcher", "participant", "observer"):
+        assert menu[actor]["Recommendations"] == f"/inquiries/{inquiry.id}/recommendations"
+        assert menu[actor]["Ballot"] == f"/inquiries/{inquiry.id}/ballot"
+        assert menu[actor]["Results"] == f"/inquiries/{inquiry.id}/results"
+    for actor in ("witness", "commissioner"):
+        assert not {"Recommendations", "Ballot", "Results"} & menu[actor].keys(), actor

@@ -53,6 +53,7 @@ from ..notifications.services import notify
 from ..personal_data.export import membership_ids, register_section, row
 from ..results.rules import passes, quorum_met
 from ..results.services import count_votes
+from ..results.tally import NOT_GIVEN, group_key, pooled_groups, role_labels
 
 MAX_DISSENT_LENGTH = 1000
 
@@ -491,7 +492,6 @@ class _Copy:
     """A paper's contents held in memory while the rows are rewritten."""
 
     professional_role: str
-    sector: str
     votes: list[tuple[int, Agreement, Certainty | None, str]]
 
 
@@ -506,7 +506,9 @@ def close_ballot(
     """Close the open ballot, remove the link between voters and votes, and count.
 
     1. Papers (and participation) of voters who are no longer active participants go.
-    2. Each remaining paper gets its voter's professional role and sector.
+    2. Each remaining paper gets its voter's professional role, the only attribute the
+       results break votes down by; a role no other voter held is stored as none, so
+       that no paper is the only one of its group (``tally.pooled_groups``).
     3. Every paper and vote is deleted and written again in a random order with new
        random keys and no voter; the participation rows likewise.
     4. The quorum is checked against the active participants now; when it is met each
@@ -522,6 +524,7 @@ def close_ballot(
         raise BallotError("This ballot has already closed")
     inquiry = session.get(Inquiry, ballot.inquiry_id)
     eligible = {m.id: m for m in active_participants(session, inquiry)}
+    roles = role_labels()
 
     papers = list(session.scalars(select(BallotPaper).where(BallotPaper.ballot_id == ballot.id)))
     participations = list(
@@ -536,14 +539,17 @@ def close_ballot(
             continue  # no longer an active participant: the paper is discarded
         copies.append(
             _Copy(
-                professional_role=voter.professional_role or "",
-                sector=voter.sector or "",
+                professional_role=group_key(voter.professional_role, roles),
                 votes=[
                     (vote.recommendation_id, vote.agreement, vote.certainty, vote.dissent or "")
                     for vote in paper.votes
                 ],
             )
         )
+    pooled = pooled_groups(Tally(copy.professional_role for copy in copies))
+    for copy in copies:
+        if copy.professional_role in pooled:
+            copy.professional_role = NOT_GIVEN
     # Who took part: the active participants whose paper is kept.
     took_part = sorted({p.voter_id for p in papers if p.voter_id in eligible})
 
@@ -561,7 +567,6 @@ def close_ballot(
             ballot_id=ballot.id,
             voter_id=None,
             professional_role=copy.professional_role,
-            sector=copy.sector,
         )
         for copy in copies
     ]

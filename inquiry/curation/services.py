@@ -64,6 +64,11 @@ MERGE_MESSAGE = (
     "The researchers merged a recommendation you wrote with others. Check the merged "
     "wording and say whether you accept it."
 )
+SUPPORT_MOVED_MESSAGE = (
+    "A recommendation you supported was merged with others. Your support now counts for "
+    "the merged recommendation: read its wording, and withdraw your support there if you "
+    "no longer agree."
+)
 AMENDMENT_LAPSED_MERGED = (
     "An amendment you proposed can no longer be decided: the recommendation was merged with others"
 )
@@ -554,6 +559,23 @@ def merge(
                 link=answer_link(approval),
                 now=now,
             )
+
+    # Supporters who are not authors: their support moved to wording they have not read.
+    for user_id in session.scalars(
+        select(Membership.user_id).where(
+            Membership.id.in_(supporters),
+            Membership.status == MembershipStatus.ACTIVE,
+            Membership.user_id.not_in(notified),
+        )
+    ):
+        notify(
+            session,
+            user_id,
+            SUPPORT_MOVED_MESSAGE,
+            inquiry=inquiry,
+            link=recommendation_link(merged),
+            now=now,
+        )
 
     record(
         session,

@@ -106,7 +106,8 @@ class Ballot(Base):
     # Counted once when the ballot closes, since the votes never change afterwards, so
     # that the results pages do not count thousands of votes on every request: for each
     # recommendation, its votes by answer, the certainty ratings of the votes that are
-    # not abstentions, and [supporting, not abstaining] within each professional role.
+    # not abstentions, and [supporting, not abstaining, all votes] within each
+    # professional role.
     # Aggregates only, as the results pages show them; JSON text (read as it is stored,
     # see results.services), None until counted.
     vote_counts: Mapped[str | None] = mapped_column(Text)
@@ -158,9 +159,10 @@ class BallotPaper(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=random_key)
     ballot_id: Mapped[int] = mapped_column(ForeignKey("ballots.id", ondelete="CASCADE"), index=True)
     voter_id: Mapped[int | None] = mapped_column(ForeignKey("memberships.id", ondelete="CASCADE"))
-    # The voter's participant group, copied when the ballot closes, for breakdowns.
+    # The voter's participant group, copied when the ballot closes, for the breakdown
+    # by role; empty for no role, and for a role only one voter held (see
+    # results.tally.pooled_groups), so that no paper is the only one of its group.
     professional_role: Mapped[str] = mapped_column(String(40), default="")
-    sector: Mapped[str] = mapped_column(String(40), default="")
 
     votes = relationship("Vote", cascade="all, delete-orphan", lazy="selectin")
 

@@ -18,6 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..results.rules import MINIMUM_VOTERS
 from .base import Base, UTCDateTime, utcnow
 
 
@@ -243,7 +244,7 @@ class Inquiry(Base):
             if share == "all"
             else (f"at least {share} of eligible participants vote")
         )
-        return f"A ballot counts only if {who}."
+        return f"A ballot counts only if {who}, with at least {MINIMUM_VOTERS} voters in all."
 
 
 class Membership(Base):

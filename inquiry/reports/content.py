@@ -238,7 +238,6 @@ class Outcome:
     zone: str  # "" when no votes were counted
     next_step: str
     by_role: list[GroupResultRow]
-    by_sector: list[GroupResultRow]
     dissent: list[str]
 
 
@@ -691,7 +690,6 @@ def _outcome(result: results_services.RecommendationResult) -> Outcome:
         zone=result.zone.label if result.zone else "",
         next_step=result.zone.next_step if result.zone else "",
         by_role=_groups(result.by_role, with_estimate=True),
-        by_sector=_groups(result.by_sector, with_estimate=False),
         dissent=list(result.dissent),
     )
 

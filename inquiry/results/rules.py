@@ -7,6 +7,12 @@ for two thirds) passes without any rounding doubt.
 
 from __future__ import annotations
 
+from ..privacy import SMALL_GROUP
+
+# A ballot with fewer voters decides nothing and shows no votes, whatever its quorum:
+# its outcome or its figures could tell how one or two people voted.
+MINIMUM_VOTERS = SMALL_GROUP
+
 
 def passes(support: int, counted: int, numerator: int, denominator: int) -> bool:
     """Whether ``support`` votes out of ``counted`` (votes that are not abstentions)
@@ -18,8 +24,9 @@ def passes(support: int, counted: int, numerator: int, denominator: int) -> bool
 
 
 def quorum_met(participants: int, eligible: int, quorum_percent: int) -> bool:
-    """Whether ``participants`` of ``eligible`` people taking part reach the quorum."""
-    if eligible <= 0 or participants <= 0:
+    """Whether ``participants`` of ``eligible`` people taking part reach the quorum;
+    never with fewer than ``MINIMUM_VOTERS``."""
+    if eligible <= 0 or participants < MINIMUM_VOTERS:
         return False
     return participants * 100 >= quorum_percent * eligible
 

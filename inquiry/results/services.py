@@ -2,8 +2,12 @@
 
 Only closed ballots have results: while a ballot is open nobody, researchers
 included, sees any count of its votes (``ResultsNotAvailable``). After closing, the
-papers hold no voter, only the participant group attributes the breakdowns use, and
-the counting here reads them only in aggregate (GROUP BY), never paper by paper.
+papers hold no voter, only the professional role the breakdown uses, and the counting
+here reads them only in aggregate (GROUP BY), never paper by paper.
+
+A ballot that did not count (below its quorum, or fewer than three voters) shows no
+votes at all, only who took part: otherwise a ballot closed early, when one or two
+people had voted, would show their votes.
 """
 
 from __future__ import annotations
@@ -73,7 +77,6 @@ class RecommendationResult:
     passed: bool
     consensus: tally.Consensus
     by_role: list[tally.GroupResult]
-    by_sector: list[tally.GroupResult]
     zone: Zone | None
     # Anonymous dissent and minority views, in alphabetical order.
     dissent: list[str] = field(default_factory=list)
@@ -91,7 +94,8 @@ class RecommendationResult:
 class BallotResults:
     """Everything the results pages, the CSV download and the report show about a
     closed ballot. Group figures are already hidden as the viewer requires
-    (``small_groups``)."""
+    (``small_groups``). When the quorum was not met, every recommendation's figures
+    are empty: how people voted is not shown."""
 
     ballot: Ballot
     small_groups: bool
@@ -201,15 +205,13 @@ CertaintyCounts = dict[int, dict[str, dict[Certainty, int]]]
 
 def _aggregate(session: Session, ballot: Ballot, recommendation_id: int | None):
     """Votes counted in one GROUP BY query, by recommendation, answer, certainty and
-    the two group attributes; only one recommendation's when ``recommendation_id``
-    is given."""
+    professional role; only one recommendation's when ``recommendation_id`` is given."""
     query = (
         select(
             Vote.recommendation_id,
             Vote.agreement,
             Vote.certainty,
             BallotPaper.professional_role,
-            BallotPaper.sector,
             func.count(Vote.id),
         )
         .join(BallotPaper, Vote.paper_id == BallotPaper.id)
@@ -219,7 +221,6 @@ def _aggregate(session: Session, ballot: Ballot, recommendation_id: int | None):
             Vote.agreement,
             Vote.certainty,
             BallotPaper.professional_role,
-            BallotPaper.sector,
         )
     )
     if recommendation_id is not None:
@@ -260,39 +261,43 @@ def ballot_results(
     With ``recommendation_id``, only that recommendation is counted and
     ``recommendations`` holds it alone (or nothing, when it is not on the ballot);
     turnout and quorum are the whole ballot's all the same. With ``details`` False,
-    the support within each group (``by_role``, ``by_sector``) and the dissent are
-    left empty, and each result's ``recommendation`` is a ``RecommendationName``,
-    for pages that show only the overall figures.
+    the support within each group (``by_role``) and the dissent are left empty, and
+    each result's ``recommendation`` is a ``RecommendationName``, for pages that show
+    only the overall figures.
 
     Raises ResultsNotAvailable for a ballot that is still open.
     """
     if ballot.status != BallotStatus.CLOSED:
         raise ResultsNotAvailable()
+    quorate = _quorate(ballot)
+    if not quorate:
+        names = (
+            _items(session, ballot, recommendation_id)
+            if details
+            else [
+                _Named(name, position)
+                for position, name in ballot_names(session, ballot, recommendation_id)
+            ]
+        )
+        return _ballot_results(
+            ballot,
+            small_groups,
+            quorate,
+            [_withheld(item.recommendation, item.position, ballot) for item in names],
+        )
     if not details:
         return _summary(session, ballot, small_groups=small_groups, only=recommendation_id)
     roles = tally.role_labels()
-    sectors = tally.sector_labels()
     by_role: Counts = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
-    by_sector: Counts = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
     certainty_by_role: CertaintyCounts = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
-    certainty_by_sector: CertaintyCounts = defaultdict(
-        lambda: defaultdict(lambda: defaultdict(int))
-    )
-    for rid, agreement, certainty, role, sector, count in _aggregate(
-        session, ballot, recommendation_id
-    ):
+    for rid, agreement, certainty, role, count in _aggregate(session, ballot, recommendation_id):
         agreement = Agreement(agreement)
         role_key = tally.group_key(role, roles)
-        sector_key = tally.group_key(sector, sectors)
         by_role[rid][role_key][agreement] += count
-        by_sector[rid][sector_key][agreement] += count
         if agreement is not Agreement.ABSTAIN and certainty is not None:
-            certainty = Certainty(certainty)
-            certainty_by_role[rid][role_key][certainty] += count
-            certainty_by_sector[rid][sector_key][certainty] += count
+            certainty_by_role[rid][role_key][Certainty(certainty)] += count
     dissent = _dissent(session, ballot, recommendation_id)
 
-    quorate = _quorate(ballot)
     rule = _rule(ballot)
     results = []
     for item in _items(session, ballot, recommendation_id):
@@ -303,7 +308,10 @@ def ballot_results(
             _merge_certainty(certainty_by_role.get(rid, {}).values()),
             **rule,
         )
-        agreement = tally.consensus(tally.support_counts(role_counts))
+        agreement = tally.shown_consensus(
+            tally.support_counts(role_counts),
+            {key: sum(counts.values()) for key, counts in role_counts.items()},
+        )
         results.append(
             RecommendationResult(
                 recommendation=item.recommendation,
@@ -319,18 +327,34 @@ def ballot_results(
                     estimates=agreement.groups,
                     **rule,
                 ),
-                by_sector=tally.breakdown(
-                    by_sector.get(rid, {}),
-                    certainty_by_sector.get(rid, {}),
-                    labels=sectors,
-                    small_groups=small_groups,
-                    **rule,
-                ),
                 zone=zone_for(overall.share, overall.certainty_score),
                 dissent=dissent.get(rid, []),
             )
         )
     return _ballot_results(ballot, small_groups, quorate, results)
+
+
+@dataclass(frozen=True)
+class _Named:
+    """A recommendation's name and place on the ballot, as a BallotItem gives them."""
+
+    recommendation: RecommendationName
+    position: int
+
+
+def _withheld(
+    recommendation: Recommendation | RecommendationName, position: int, ballot: Ballot
+) -> RecommendationResult:
+    """A recommendation's result on a ballot that did not count: no figures at all."""
+    return RecommendationResult(
+        recommendation=recommendation,
+        position=position,
+        tally=tally.tally({}, **_rule(ballot)),
+        passed=False,
+        consensus=tally.Consensus(None, {}),
+        by_role=[],
+        zone=None,
+    )
 
 
 def _items(session: Session, ballot: Ballot, recommendation_id: int | None) -> list[BallotItem]:
@@ -424,8 +448,12 @@ def count_votes(session: Session, ballot: Ballot) -> str:
             entry["certainty"][level.value] += n
         supporting = sum(n for answer, n in answers.items() if answer.is_support)
         not_abstaining = sum(n for answer, n in answers.items() if answer is not Agreement.ABSTAIN)
-        agree, counted_before = entry["support"].get(role or "", (0, 0))
-        entry["support"][role or ""] = [agree + supporting, counted_before + not_abstaining]
+        agree, counted_before, votes_before = entry["support"].get(role or "", (0, 0, 0))
+        entry["support"][role or ""] = [
+            agree + supporting,
+            counted_before + not_abstaining,
+            votes_before + sum(answers.values()),
+        ]
     return json.dumps(counts, sort_keys=True, separators=(",", ":"))
 
 
@@ -473,20 +501,21 @@ def _figures(counts: str, scale: str, numerator: int, denominator: int) -> dict[
     entries[_NOBODY] = {"agreement": {}, "certainty": {}, "support": {}}
     figures = {}
     for rid, entry in entries.items():
-        # Support within each group, as [votes that agree, votes that are not abstentions];
-        # roles no longer on the list (or none) join the group "Not given".
-        support = entry["support"]
-        if not support.keys() <= roles.keys():
-            merged: dict[str, tuple[int, int]] = {}
-            for role, (agree, counted) in support.items():
-                key = tally.group_key(role, roles)
-                agree_before, counted_before = merged.get(key, (0, 0))
-                merged[key] = (agree_before + agree, counted_before + counted)
-            support = merged
+        # Within each group, [votes that agree, votes that are not abstentions, all
+        # votes]; roles no longer on the list (or none) join "Other or not given".
+        support: dict[str, tuple[int, int]] = {}
+        sizes: dict[str, int] = {}
+        for role, (agree, counted, votes) in entry["support"].items():
+            key = tally.group_key(role, roles)
+            agree_before, counted_before = support.get(key, (0, 0))
+            support[key] = (agree_before + agree, counted_before + counted)
+            sizes[key] = sizes.get(key, 0) + votes
         # Keyed by the answers' and levels' values, which the enums' members equal.
         overall = tally.tally(entry["agreement"], entry["certainty"], **rule)
         figures[rid] = _Figures(
-            overall, tally.consensus(support), zone_for(overall.share, overall.certainty_score)
+            overall,
+            tally.shown_consensus(support, sizes),
+            zone_for(overall.share, overall.certainty_score),
         )
     return figures
 
@@ -498,7 +527,6 @@ def _summary(
     stored when the ballot closed (counted now for a ballot closed without them)."""
     counts = ballot.vote_counts if ballot.vote_counts is not None else count_votes(session, ballot)
     figures = _figures(counts, **_rule(ballot))
-    quorate = _quorate(ballot)
     results = []
     for position, name in ballot_names(session, ballot, only):
         figure = figures.get(str(name.id)) or figures[_NOBODY]
@@ -507,14 +535,13 @@ def _summary(
                 recommendation=name,
                 position=position,
                 tally=figure.tally,
-                passed=quorate and figure.tally.passed,
+                passed=figure.tally.passed,
                 consensus=figure.consensus,
                 by_role=[],
-                by_sector=[],
                 zone=figure.zone,
             )
         )
-    return _ballot_results(ballot, small_groups, quorate, results)
+    return _ballot_results(ballot, small_groups, True, results)
 
 
 def _merge_certainty(parts) -> dict[Certainty, int]:
@@ -547,7 +574,7 @@ CSV_HEADER = (
     "Value",
     "Percentage",
 )
-DIMENSIONS = (("Professional role", "by_role"), ("Sector", "by_sector"))
+DIMENSIONS = (("Professional role", "by_role"),)
 
 
 def _tally_rows(reference: str, title: str, breakdown: str, group: str, counts: tally.Tally):
@@ -569,7 +596,8 @@ def csv_rows(results: BallotResults) -> list[tuple]:
     """Aggregate rows for the CSV download, with the viewer's group suppression.
 
     Percentages are of the votes that are not abstentions. No dissent text is
-    included, so nothing written can be tied to a group.
+    included, so nothing written can be tied to a group. A ballot that did not count
+    gives its turnout only.
     """
     ballot_rows = [
         ("", "", "Ballot", "", "Eligible participants", results.eligible, None),
@@ -585,6 +613,8 @@ def csv_rows(results: BallotResults) -> list[tuple]:
         ("", "", "Ballot", "", "Quorum reached", results.quorum_met, None),
     ]
     rows = list(ballot_rows)
+    if not results.quorum_met:
+        return rows
     for result in results.recommendations:
         ref, title, counts = result.reference, result.title, result.tally
         rows.extend(_tally_rows(ref, title, "All votes", "All voters", counts))

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from ..models import Agreement, AgreementScale, Certainty
-from ..models.profile import PROFESSIONAL_ROLES, SECTORS
+from ..models.profile import PROFESSIONAL_ROLES
 from ..privacy import FEWER_THAN, SMALL_GROUP, WITHHELD, suppress_small_groups
 from . import rules
 
@@ -35,9 +35,12 @@ SCALE_ANSWERS: dict[AgreementScale, tuple[Agreement, ...]] = {
 }
 CERTAINTY_ORDER: tuple[Certainty, ...] = (Certainty.LOW, Certainty.MEDIUM, Certainty.HIGH)
 
-# The group of participants who gave no professional role or sector.
+# The group of voters who gave no professional role, or whose role no other voter
+# held (``pooled_groups``).
 NOT_GIVEN = ""
-NOT_GIVEN_LABEL = "Not given"
+NOT_GIVEN_LABEL = "Other or not given"
+# The groups hidden from a viewer, counted together as one in the consensus.
+HIDDEN_TOGETHER = "hidden groups"
 
 # Why a group's figures are not shown.
 ONE_VOTE = "1 vote: not shown, to keep the ballot secret"
@@ -222,16 +225,46 @@ def consensus(groups: Mapping[str, tuple[int, int]]) -> Consensus:
     return Consensus(value, estimates)
 
 
+def shown_consensus(groups: Mapping[str, tuple[int, int]], sizes: Mapping[str, int]) -> Consensus:
+    """The consensus everyone is shown: as ``consensus``, with the groups hidden from
+    people who may not see small groups (``hidden_groups``, from each group's number of
+    votes in ``sizes``) counted together as one group. Their figures together follow
+    from the total and the groups shown, so the consensus tells nothing more of any
+    of them; counted apart, it could (one voter's agreement changes it)."""
+    hidden = hidden_groups(sizes, small_groups=False)
+    if not hidden:
+        return consensus(groups)
+    together = [0, 0]
+    kept: dict[str, tuple[int, int]] = {}
+    for key, (agree, counted) in groups.items():
+        if key in hidden:
+            together[0] += agree
+            together[1] += counted
+        else:
+            kept[key] = (agree, counted)
+    kept[HIDDEN_TOGETHER] = (together[0], together[1])
+    return consensus(kept)
+
+
+def pooled_groups(sizes: Mapping[str, int]) -> set[str]:
+    """The groups whose voters a closing ballot stores in the group "Other or not
+    given", given each group's number of voters: every group of one voter (its paper
+    would be that person's), and, when "Other or not given" would still hold a single
+    voter, the next smallest group too."""
+    pooled = {key for key, n in sizes.items() if n == 1 and key != NOT_GIVEN}
+    if sizes.get(NOT_GIVEN, 0) + len(pooled) == 1:
+        others = [key for key, n in sizes.items() if n > 0 and key not in pooled | {NOT_GIVEN}]
+        if others:
+            pooled.add(min(others, key=lambda key: (sizes[key], key)))
+    return pooled
+
+
 # Breakdowns by participant group ----------------------------------------------------
 
 
 def role_labels() -> dict[str, str]:
     """Professional roles in their usual order, then "Not given"."""
     return {**PROFESSIONAL_ROLES, NOT_GIVEN: NOT_GIVEN_LABEL}
-
-
-def sector_labels() -> dict[str, str]:
-    return {**SECTORS, NOT_GIVEN: NOT_GIVEN_LABEL}
 
 
 def group_key(value: str | None, labels: Mapping[str, str]) -> str:
