@@ -144,3 +144,56 @@ def test_downgrading_keeps_the_rows_of_tables_it_rebuilds(migration_app):
         assert connection.exec_driver_sql("SELECT COUNT(*) FROM memberships").scalar() == 1
         if connection.dialect.name == "sqlite":
             assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_report_versions_migration_keeps_reports_builds_and_comments(migration_app):
+    # 0010 adds columns to reports and report_builds; going down and up again keeps
+    # every report, build and comment (on SQLite, both tables are rebuilt going down).
+    from inquiry.models import (
+        BuildKind,
+        BuildStatus,
+        Report,
+        ReportBuild,
+        ReportComment,
+    )
+
+    upgrade()
+    researcher = make_user("mo.migrate@example.org", researcher=True)
+    inquiry = make_inquiry(researcher)
+    report = Report(inquiry_id=inquiry.id, foreword="Kept", views_changed="Dropped going down")
+    build = ReportBuild(
+        inquiry_id=inquiry.id,
+        kind=BuildKind.PUBLISHED,
+        status=BuildStatus.DONE,
+        version=1,
+        sha256="a" * 64,
+        html_sha256="b" * 64,
+        owner_host="web-1",
+        owner_pid=42,
+    )
+    db.session.add_all([report, build])
+    db.session.flush()
+    db.session.add(
+        ReportComment(report_id=report.id, section="foreword", build_id=build.id, body="Fine")
+    )
+    db.session.commit()
+    report_id, build_id = report.id, build.id
+    db.session.remove()
+
+    downgrade(revision="0009_ballot_secrecy")
+    with db.engine.connect() as connection:
+        columns = {c["name"] for c in inspect(connection).get_columns("report_builds")}
+        assert not columns & {"html_sha256", "csv_name", "json_name", "owner_host", "owner_pid"}
+        assert "views_changed" not in {
+            c["name"] for c in inspect(connection).get_columns("reports")
+        }
+        assert connection.exec_driver_sql("SELECT sha256 FROM report_builds").scalar() == "a" * 64
+        assert connection.exec_driver_sql("SELECT COUNT(*) FROM report_comments").scalar() == 1
+        assert connection.exec_driver_sql("SELECT foreword FROM reports").scalar() == "Kept"
+    upgrade()
+    report = db.session.get(Report, report_id)
+    # An existing report gets an empty "How views changed".
+    assert (report.foreword, report.views_changed) == ("Kept", "")
+    build = db.session.get(ReportBuild, build_id)
+    assert (build.sha256, build.html_sha256, build.owner_pid) == ("a" * 64, None, None)
+    assert db.session.scalar(db.select(ReportComment.build_id)) == build_id

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import os
 import select
 import shutil
@@ -13,7 +14,7 @@ import signal
 import socket
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -35,6 +36,7 @@ from inquiry.models import (
     utcnow,
 )
 from inquiry.reports import jobs, services, storage
+from inquiry.reports.document import content_security_policy
 
 # Helpers ----------------------------------------------------------------------------------
 
@@ -180,6 +182,27 @@ def as_researcher(client, world):
     return sign_in_as(client, world.people["researcher"])
 
 
+@pytest.fixture(params=["in-process", "rq"])
+def backend(request: pytest.FixtureRequest, app: Flask) -> Callable[[Flask], None]:
+    """The tests that build run once with the web process's own worker and once through
+    RQ on the real Redis server; each returns how to let the waiting builds run."""
+    if request.param == "rq":
+        request.getfixturevalue("with_rq")
+        return run_rq
+    return run_local
+
+
+def waiting_for_a_worker(app: Flask, build: ReportBuild) -> bool:
+    """Whether the build was handed to a worker: in this process's queue, or in RQ's."""
+    if app.config.get("REDIS_URL"):
+        return jobs.job_id(build) in jobs.rq_queue(app).job_ids
+    return jobs.local_worker(app).knows(build.id)
+
+
+def served_policy(response) -> str:
+    return response.headers["Content-Security-Policy"]
+
+
 def report_url(inquiry) -> str:
     return f"/inquiries/{inquiry.id}/report"
 
@@ -191,7 +214,9 @@ def ask_for_draft(client, inquiry):
 # In the web process ------------------------------------------------------------------------
 
 
-def test_a_draft_is_built_in_the_background_and_offered_when_ready(app, world, as_researcher):
+def test_a_draft_is_built_in_the_background_and_offered_when_ready(
+    app, world, as_researcher, backend
+):
     inquiry = world.inquiry
     response = ask_for_draft(as_researcher, inquiry)
     assert response.status_code == 302
@@ -200,7 +225,7 @@ def test_a_draft_is_built_in_the_background_and_offered_when_ready(app, world, a
     (build,) = builds()
     assert (build.kind, build.status, build.attempts) == (BuildKind.DRAFT, BuildStatus.QUEUED, 1)
     assert build.requested_by_id == world.people["researcher"].id
-    assert jobs.local_worker(app).knows(build.id)
+    assert waiting_for_a_worker(app, build)
     (requested,) = actions("report.build_requested")
     assert requested.details == {"kind": "draft"}
 
@@ -222,7 +247,7 @@ def test_a_draft_is_built_in_the_background_and_offered_when_ready(app, world, a
         "html_url": "",
     }
 
-    run_local(app)
+    backend(app)
     (build,) = builds()
     assert build.status == BuildStatus.DONE
     assert build.started_at and build.finished_at and build.heartbeat_at
@@ -230,7 +255,10 @@ def test_a_draft_is_built_in_the_background_and_offered_when_ready(app, world, a
     pdf = stored_bytes(build.pdf_name)
     assert build.pdf_size == len(pdf)
     assert build.sha256 == hashlib.sha256(pdf).hexdigest()
-    assert storage.stored_names() >= {build.pdf_name, build.html_name}
+    assert build.html_sha256 == hashlib.sha256(stored_bytes(build.html_name)).hexdigest()
+    # A draft has no stored downloads: only published versions do.
+    assert build.csv_name is None and build.json_name is None
+    assert storage.stored_names() == {build.pdf_name, build.html_name}
     assert storage.partial_files() == []
 
     status = status_of(as_researcher, inquiry, build)
@@ -241,10 +269,21 @@ def test_a_draft_is_built_in_the_background_and_offered_when_ready(app, world, a
     assert download.mimetype == "application/pdf"
     assert download.data == pdf
     assert "DRAFT" in pdf_text(pdf)
-    # The web version finds its stylesheet on the web, the PDF in the bundled folder.
+    # The web version holds its stylesheets, finding only its fonts on the web; the PDF
+    # read them from the bundled folder.
     html = stored_bytes(build.html_name).decode()
-    assert "/static/report/" in html
+    assert "<style>" in html and 'rel="stylesheet"' not in html
+    assert 'url("/static/report/fonts/' in html
     assert "file:" not in html
+    # Served under a policy of its own that allows that style and no script.
+    page = as_researcher.get(status["html_url"])
+    assert page.data == stored_bytes(build.html_name)
+    policy = served_policy(page)
+    assert policy == content_security_policy(html)
+    assert "style-src 'sha256-" in policy and "script-src" not in policy
+    assert "unsafe-inline" not in policy
+    # Every other page keeps the site's policy.
+    assert "script-src 'self' 'nonce-" in served_policy(as_researcher.get(report_url(inquiry)))
     page = as_researcher.get(report_url(inquiry)).get_data(as_text=True)
     assert "Check again" not in page
     assert "report-status.js" not in page
@@ -269,18 +308,19 @@ def test_one_build_at_a_time_for_an_inquiry(app, world, as_researcher):
 
 
 def test_a_failed_build_says_so_plainly_and_can_be_tried_again(
-    app, world, as_researcher, monkeypatch
+    app, world, as_researcher, monkeypatch, backend
 ):
     from inquiry.reports import pdf as report_pdf
 
     inquiry = world.inquiry
+    real_html_to_pdf = report_pdf.html_to_pdf
 
     def broken(html, *, title):
         raise RuntimeError("renderer exploded at /srv/secret/path")
 
     monkeypatch.setattr(report_pdf, "html_to_pdf", broken)
     ask_for_draft(as_researcher, inquiry)
-    run_local(app)
+    backend(app)
     (build,) = builds()
     assert build.status == BuildStatus.FAILED
     assert build.error == jobs.FAILED_MESSAGE
@@ -298,12 +338,13 @@ def test_a_failed_build_says_so_plainly_and_can_be_tried_again(
     page = as_researcher.get(report_url(inquiry)).get_data(as_text=True)
     assert "Try again" in page
 
-    monkeypatch.undo()
+    monkeypatch.setattr(report_pdf, "html_to_pdf", real_html_to_pdf)
     response = as_researcher.post(f"{report_url(inquiry)}/builds/{build.id}/retry")
     assert response.status_code == 302
     (build,) = builds()
     assert (build.status, build.attempts, build.error) == (BuildStatus.QUEUED, 2, "")
-    run_local(app)
+    assert waiting_for_a_worker(app, build)
+    backend(app)
     (build,) = builds()
     assert build.status == BuildStatus.DONE
     assert actions("report.build_requested")[-1].details == {"kind": "draft", "attempt": 2}
@@ -326,7 +367,14 @@ def test_another_inquirys_build_is_not_found(app, world, as_researcher):
 # Builds whose worker is gone -------------------------------------------------------------------
 
 
-def make_build(inquiry, researcher, status: BuildStatus, *, age: timedelta) -> ReportBuild:
+def make_build(
+    inquiry,
+    researcher,
+    status: BuildStatus,
+    *,
+    age: timedelta,
+    owner: tuple[str, int] | None = None,
+) -> ReportBuild:
     then = utcnow() - age
     build = ReportBuild(
         inquiry_id=inquiry.id,
@@ -337,6 +385,8 @@ def make_build(inquiry, researcher, status: BuildStatus, *, age: timedelta) -> R
         started_at=then if status == BuildStatus.RUNNING else None,
         heartbeat_at=then,
         attempts=1,
+        owner_host=owner[0] if owner else None,
+        owner_pid=owner[1] if owner else None,
     )
     db.session.add(build)
     db.session.commit()
@@ -359,7 +409,10 @@ def test_a_running_build_whose_heartbeat_stopped_is_failed_when_read(
 
 def test_a_waiting_build_no_worker_knows_is_failed_when_read(app, world, researcher, as_researcher):
     inquiry = world.inquiry
-    lost = make_build(inquiry, researcher, BuildStatus.QUEUED, age=timedelta(minutes=6))
+    # Handed to this process's worker, which has lost it.
+    lost = make_build(
+        inquiry, researcher, BuildStatus.QUEUED, age=timedelta(minutes=6), owner=jobs.this_process()
+    )
     # The page fails it too, and offers to try again.
     page = as_researcher.get(report_url(inquiry)).get_data(as_text=True)
     assert jobs.LOST_MESSAGE in page
@@ -367,9 +420,84 @@ def test_a_waiting_build_no_worker_knows_is_failed_when_read(app, world, researc
     db.session.expire_all()
     assert db.session.get(ReportBuild, lost.id).status == BuildStatus.FAILED
     # One waiting in this process's worker is not failed, however long it waits.
-    waiting = make_build(inquiry, researcher, BuildStatus.QUEUED, age=timedelta(minutes=6))
+    waiting = make_build(
+        inquiry, researcher, BuildStatus.QUEUED, age=timedelta(minutes=6), owner=jobs.this_process()
+    )
     jobs.local_worker(app).submit(waiting.id)
     assert status_of(as_researcher, inquiry, waiting)["status"] == "queued"
+
+
+def ended_process_id() -> int:
+    """The id of a process that has just ended."""
+    child = subprocess.Popen(["true"])  # noqa: S607 - a fixed command
+    child.wait()
+    return child.pid
+
+
+def test_a_build_waiting_in_another_web_process_is_not_taken_for_lost(
+    app, world, researcher, as_researcher
+):
+    """With several web processes and no Redis, each has its own worker: a build waiting
+    in another process's worker is left alone while that process runs."""
+    inquiry = world.inquiry
+    stale = app.config["REPORT_BUILD_STALE_SECONDS"]
+    host, pid = jobs.this_process()
+    assert (host, pid) == (socket.gethostname(), os.getpid())
+    # A request queues a build: the row records this process as its owner.
+    ask_for_draft(as_researcher, inquiry)
+    (build,) = builds()
+    assert (build.owner_host, build.owner_pid) == (host, pid)
+    jobs.local_worker(app).clear()
+    db.session.delete(build)
+    db.session.commit()
+
+    sibling = subprocess.Popen(["sleep", "60"])  # noqa: S607 - another live process
+    try:
+        elsewhere = make_build(
+            inquiry,
+            researcher,
+            BuildStatus.QUEUED,
+            age=timedelta(seconds=stale + 60),
+            owner=(host, sibling.pid),
+        )
+        assert not jobs.local_worker(app).knows(elsewhere.id)
+        assert status_of(as_researcher, inquiry, elsewhere)["status"] == "queued"
+        assert jobs.on_worker_start(db.session, now=utcnow()) == []
+        # Waiting far longer than any queue takes, it is lost even so.
+        later = utcnow() + timedelta(seconds=stale * jobs.QUEUED_LIMIT_FACTOR)
+        assert jobs.refresh_stale_and_commit(db.session, now=later) == [elsewhere.id]
+    finally:
+        sibling.kill()
+        sibling.wait()
+
+    # Its owner process is gone (a web worker restarted): lost at once.
+    gone = make_build(
+        inquiry, researcher, BuildStatus.QUEUED, age=timedelta(0), owner=(host, ended_process_id())
+    )
+    status = status_of(as_researcher, inquiry, gone)
+    assert (status["status"], status["error"]) == ("failed", jobs.LOST_MESSAGE)
+
+    # On another machine, its process cannot be asked: only a very long wait counts.
+    remote = make_build(
+        inquiry,
+        researcher,
+        BuildStatus.QUEUED,
+        age=timedelta(seconds=stale * 2),
+        owner=("another-machine.example", pid),
+    )
+    assert status_of(as_researcher, inquiry, remote)["status"] == "queued"
+    later = utcnow() + timedelta(seconds=stale * jobs.QUEUED_LIMIT_FACTOR)
+    assert jobs.refresh_stale_and_commit(db.session, now=later) == [remote.id]
+
+    # Once running, only the heartbeat counts, whoever owns it.
+    running = make_build(
+        inquiry,
+        researcher,
+        BuildStatus.RUNNING,
+        age=timedelta(seconds=stale + 60),
+        owner=(host, os.getppid()),
+    )
+    assert status_of(as_researcher, inquiry, running)["error"] == jobs.STOPPED_MESSAGE
 
 
 def test_a_starting_worker_fails_stopped_builds_and_removes_leftovers(app, world, researcher):
@@ -589,7 +717,9 @@ def test_a_killed_build_ends_failed_leaves_no_complete_file_and_can_be_retried(t
 # Publishing ----------------------------------------------------------------------------------
 
 
-def test_publishing_freezes_a_version_and_tells_every_member(app, world, researcher, as_researcher):
+def test_publishing_freezes_a_version_and_tells_every_member(
+    app, world, researcher, as_researcher, backend
+):
     inquiry = world.inquiry
     services.save_narrative(
         db.session,
@@ -607,12 +737,18 @@ def test_publishing_freezes_a_version_and_tells_every_member(app, world, researc
     ]
 
     as_researcher.post(report_url(inquiry) + "/publish", data={"label": "First edition"})
-    run_local(app)
+    backend(app)
     (first,) = builds()
     assert (first.kind, first.status, first.version) == (BuildKind.PUBLISHED, BuildStatus.DONE, 1)
     assert first.published_at is not None
     first_pdf = stored_bytes(first.pdf_name)
     first_html = stored_bytes(first.html_name)
+    first_csv = stored_bytes(first.csv_name)
+    first_json = stored_bytes(first.json_name)
+    assert first.html_sha256 == hashlib.sha256(first_html).hexdigest()
+    # Its downloads, made from the same content as its PDF.
+    assert first_csv.decode("utf-8").startswith("\ufeffRecommendation,Title,")
+    assert json.loads(first_json)["report"]["narrative"]["foreword"] == "Hello from 2026."
     assert "DRAFT" not in pdf_text(first_pdf)
     assert "Hello from 2026." in pdf_text(first_pdf)
     (published,) = actions("report.published")
@@ -639,13 +775,19 @@ def test_publishing_freezes_a_version_and_tells_every_member(app, world, researc
     )
     db.session.commit()
     ask_for_draft(as_researcher, inquiry)
-    run_local(app)
+    backend(app)
     as_researcher.post(report_url(inquiry) + "/publish", data={"label": ""})
-    run_local(app)
+    backend(app)
     first_again, draft, second = builds()
     assert (first_again.pdf_name, first_again.sha256) == (first.pdf_name, first.sha256)
+    assert (first_again.html_name, first_again.html_sha256) == (first.html_name, first.html_sha256)
+    assert (first_again.csv_name, first_again.json_name) == (first.csv_name, first.json_name)
     assert stored_bytes(first.pdf_name) == first_pdf
     assert stored_bytes(first.html_name) == first_html
+    assert stored_bytes(first.csv_name) == first_csv
+    assert stored_bytes(first.json_name) == first_json
+    assert second.html_sha256 != first.html_sha256
+    assert "Changed later." in stored_bytes(second.json_name).decode()
     assert second.version == 2 and second.sha256 != first.sha256
     assert "Changed later." in pdf_text(stored_bytes(second.pdf_name))
     assert draft.version is None
@@ -654,8 +796,13 @@ def test_publishing_freezes_a_version_and_tells_every_member(app, world, researc
     page = as_researcher.get(report_url(inquiry)).get_data(as_text=True)
     assert page.index("Version 2") < page.index("Version 1")
     assert first.sha256 in page and second.sha256 in page
+    assert first.html_sha256 in page and second.html_sha256 in page
     download = as_researcher.get(f"{report_url(inquiry)}/versions/1.pdf")
     assert download.data == first_pdf
+    for suffix, stored in (("html", first_html), ("csv", first_csv), ("json", first_json)):
+        download = as_researcher.get(f"{report_url(inquiry)}/versions/1.{suffix}")
+        assert download.status_code == 200
+        assert download.data == stored
 
 
 # The limit on requests ---------------------------------------------------------------------

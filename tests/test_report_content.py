@@ -62,6 +62,17 @@ NAMED_PARTICIPANT = "Priya Patel"
 COHORT_REFLECTION = "Reflection shared with the cohort about rushed visits"
 RESEARCHER_ONLY_REFLECTION = "Reflection for researchers only about a colleague"
 HOSTILE_TITLE = "<script>alert(1)</script>"
+# Text only researchers ever read: none of it may reach any build or download.
+SAFEGUARDING_NOTE = "Safeguarding concern: the witness mentioned bruising after a visit"
+SAFEGUARDING_FOLLOW_UP = "Rang the safeguarding lead about the bruising"
+CHANGE_REQUEST = "Please take out the part about my neighbour Mrs Jenkins"
+EVALUATION_ANSWER = "The biscuits were lovely"
+RESEARCHER_ONLY_TEXT = (
+    SAFEGUARDING_NOTE,
+    SAFEGUARDING_FOLLOW_UP,
+    CHANGE_REQUEST,
+    EVALUATION_ANSWER,
+)
 
 
 @dataclass
@@ -329,7 +340,71 @@ def make_scene(*, extra_recommendations: int = 0, extra_excerpts: int = 0) -> Sc
         professional_role="social_worker",
         dissent={r2: "Thirty minutes is not enough for a bath."},
     )
+    _researcher_only_text(scene, hearing)
     return scene
+
+
+def _researcher_only_text(scene: Scene, hearing: Round) -> None:
+    """A safeguarding concern, a witness's request to change their testimony and a
+    written answer to the evaluation: all for researchers only."""
+    from inquiry.models import (
+        FlagStatus,
+        QuestionKind,
+        Questionnaire,
+        QuestionnaireAnswer,
+        QuestionnaireItem,
+        QuestionnaireResponse,
+        QuestionnaireStatus,
+        SafeguardingFlag,
+    )
+
+    inquiry = scene.inquiry
+    db.session.add(
+        SafeguardingFlag(
+            inquiry_id=inquiry.id,
+            object_type="testimony",
+            object_id=scene.testimony["named"].id,
+            note=SAFEGUARDING_NOTE,
+            status=FlagStatus.FOLLOWED_UP,
+            follow_up_note=SAFEGUARDING_FOLLOW_UP,
+            raised_by_id=scene.researcher.id,
+        )
+    )
+    changing = _testimony(
+        inquiry,
+        scene.witnesses["named"],
+        "A second account, being changed.",
+        TestimonyUse.QUOTE_WITH_NAME,
+        hearing,
+    )
+    changing.status = TestimonyStatus.CHANGES_REQUESTED
+    changing.approved_at = None
+    changing.change_request = CHANGE_REQUEST
+    questionnaire = Questionnaire(
+        inquiry_id=inquiry.id,
+        status=QuestionnaireStatus.CLOSED,
+        questions=[
+            QuestionnaireItem(
+                position=1, kind=QuestionKind.AGREEMENT, text="I was able to say what I thought"
+            ),
+            QuestionnaireItem(position=2, kind=QuestionKind.FREE_TEXT, text="Anything else?"),
+        ],
+    )
+    db.session.add(questionnaire)
+    db.session.flush()
+    agreement, written = questionnaire.questions
+    for value, words in [(5, EVALUATION_ANSWER), (4, ""), (2, "")]:
+        db.session.add(
+            QuestionnaireResponse(
+                questionnaire_id=questionnaire.id,
+                role="participant",
+                answers=[
+                    QuestionnaireAnswer(item_id=agreement.id, value=value),
+                    QuestionnaireAnswer(item_id=written.id, text=words),
+                ],
+            )
+        )
+    db.session.commit()
 
 
 @pytest.fixture
@@ -634,40 +709,7 @@ def test_the_number_of_queries_does_not_grow_with_the_inquiry(app):
 
 
 def test_evaluation_results_are_counted_and_written_answers_never_quoted(scene):
-    from inquiry.models import (
-        QuestionKind,
-        Questionnaire,
-        QuestionnaireAnswer,
-        QuestionnaireItem,
-        QuestionnaireResponse,
-        QuestionnaireStatus,
-    )
-
-    questionnaire = Questionnaire(
-        inquiry_id=scene.inquiry.id,
-        status=QuestionnaireStatus.CLOSED,
-        questions=[
-            QuestionnaireItem(
-                position=1, kind=QuestionKind.AGREEMENT, text="I was able to say what I thought"
-            ),
-            QuestionnaireItem(position=2, kind=QuestionKind.FREE_TEXT, text="Anything else?"),
-        ],
-    )
-    db.session.add(questionnaire)
-    db.session.flush()
-    agreement, written = questionnaire.questions
-    for value, words in [(5, "The biscuits were lovely"), (4, ""), (2, "")]:
-        db.session.add(
-            QuestionnaireResponse(
-                questionnaire_id=questionnaire.id,
-                role="participant",
-                answers=[
-                    QuestionnaireAnswer(item_id=agreement.id, value=value),
-                    QuestionnaireAnswer(item_id=written.id, text=words),
-                ],
-            )
-        )
-    db.session.commit()
+    # The scene's closed questionnaire: three answers to one statement, one written.
     content = content_of(scene)
     evaluation = content.appendix.evaluation
     assert evaluation.shown and evaluation.responses == 3
@@ -678,9 +720,9 @@ def test_evaluation_results_are_counted_and_written_answers_never_quoted(scene):
         67,
     )
     assert evaluation.written_answers == 1
-    assert "The biscuits were lovely" not in all_text(content)
+    assert EVALUATION_ANSWER not in all_text(content)
     from inquiry.reports.document import render_document
 
     html = render_document(content, draft=False, asset_base="/static/report/")
     assert "I was able to say what I thought" in html and "67%" in html
-    assert "The biscuits were lovely" not in html
+    assert EVALUATION_ANSWER not in html

@@ -3,8 +3,11 @@ consent, and the same document printed to PDF."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import io
 import itertools
+import json
 import re
 
 import pytest
@@ -21,6 +24,7 @@ from test_report_content import (
     NAMED_CHOSEN,
     NAMED_QUOTE,
     RESEARCHER_ONLY_REFLECTION,
+    RESEARCHER_ONLY_TEXT,
     SECRET_PARTICIPANT,
     Scene,
     _excerpt,
@@ -32,7 +36,9 @@ from config import BASE_DIR
 from inquiry.extensions import db
 from inquiry.models import Report, TestimonyUse, utcnow
 from inquiry.reports.content import SECTIONS, build_content
-from inquiry.reports.document import render_document
+from inquiry.reports.defaults import GLOSSARY
+from inquiry.reports.document import content_security_policy, render_document
+from inquiry.reports.exports import content_json, recommendations_csv_bytes
 
 ASSETS = "file:///assets/report/"
 TEMPLATES = BASE_DIR / "templates" / "reports"
@@ -127,9 +133,16 @@ def test_every_chart_has_a_text_alternative(scene):
         assert svg.find_parent("figure").figcaption.get_text().strip()
         ids.update(labelled_by)
     assert len(ids) == 6
-    first = page.select_one("#recommendation-1-chart-desc").get_text()
-    assert "Strongly agree: 1 vote (20% of votes that are not abstentions)." in first
-    assert "Agree: 4 votes (80% of votes that are not abstentions)." in first
+    # The title carries every figure: a tagged PDF uses the title alone.
+    first = page.select_one("#recommendation-1-chart-title").get_text()
+    assert first.startswith("How people voted on R1: strongly agree 1 vote (20%), agree 4 votes")
+    assert "agree 4 votes (80%)" in first and first.endswith("abstain 0 votes.")
+    assert page.select_one("#recommendation-1-chart-desc").get_text() == (
+        "Percentages are of the votes that are not abstentions."
+    )
+    matrix_title = page.select_one("#matrix svg title").get_text()
+    assert matrix_title.startswith("Agreement and certainty matrix: R1, agreement 100%")
+    assert "R2, agreement 20%" in matrix_title
     # The matrix is drawn in the bundled font, so no font of the machine is needed.
     matrix = page.select_one("#matrix svg")
     assert all(t["font-family"].startswith("Report Sans") for t in matrix.find_all("text"))
@@ -138,6 +151,32 @@ def test_every_chart_has_a_text_alternative(scene):
         "R1 : A named person to call",
         f"R2 : {HOSTILE_TITLE}",
     ]
+
+
+def test_the_html_version_holds_its_stylesheets_and_allows_only_them(scene):
+    content = build_content(db.session, scene.inquiry, now=utcnow())
+    html = render_document(content, draft=False, asset_base="/static/report/", self_contained=True)
+    page = BeautifulSoup(html, "html.parser")
+    assert page.find("link") is None
+    (style,) = page.find_all("style")
+    css = style.string
+    # Both stylesheets, the fonts found on the web under the report's folder.
+    assert "@font-face" in css and "size: A4" in css
+    assert 'url("/static/report/fonts/ReportSans-Regular.ttf")' in css
+    assert 'url("fonts/' not in css
+    # Its own policy, in the file and as the header it is served with: that style only.
+    digest = base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
+    meta = page.find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"]
+    assert f"style-src 'sha256-{digest}'" in meta
+    assert "default-src 'none'" in meta and "script" not in meta
+    header = content_security_policy(html)
+    assert header == meta + "; frame-ancestors 'none'"
+    assert "unsafe-inline" not in header
+    # A document that links to its stylesheets needs no policy of its own.
+    assert content_security_policy(render(scene)) is None
+    assert content_security_policy("<html><head><title>x</title></head></html>") is None
+    # Contributed text cannot add a style of its own: it is escaped in the body.
+    assert HOSTILE_TITLE not in html
 
 
 def test_recommendations_show_their_parts_individual_first_and_results(scene):
@@ -292,3 +331,96 @@ def test_the_document_prints_to_a_tagged_pdf_with_every_recommendation(scene):
     # The contents give page numbers, and the footer counts pages.
     assert re.search(r"Foreword \.+ ?\d+", text)
     assert f"Page 3 of {len(pages)}" in text
+
+
+def pdf_of(scene: Scene, *, draft: bool = False):
+    pdf_module = pytest.importorskip("inquiry.reports.pdf")
+    from pypdf import PdfReader
+
+    content = build_content(db.session, scene.inquiry, now=utcnow())
+    html = render_document(content, draft=draft, asset_base=pdf_module.asset_base_for_pdf())
+    return content, PdfReader(io.BytesIO(pdf_module.html_to_pdf(html, title="Report")))
+
+
+def test_every_figure_in_the_pdf_has_its_figures_as_alternative_text(scene):
+    from test_report_pdf import struct_elements
+
+    content, reader = pdf_of(scene)
+    figures = [element for element in struct_elements(reader) if element["/S"] == "/Figure"]
+    alternatives = [str(figure.get("/Alt", "")) for figure in figures]
+    assert len(alternatives) == 3, alternatives
+    r1, r2, matrix = alternatives
+    assert r1.startswith("How people voted on R1: strongly agree 1 vote (20%), agree 4 votes (80%)")
+    assert r1.endswith("abstain 0 votes.")
+    assert r2.startswith("How people voted on R2: strongly agree 1 vote (20%), agree 0 votes (0%)")
+    assert "disagree 4 votes (80%)" in r2
+    assert matrix.startswith("Agreement and certainty matrix: ")
+    for row in content.matrix.rows:
+        assert f"{row.reference}, agreement {row.agreement_percent}%" in matrix
+        assert f"certainty {row.certainty_percent}%" in matrix
+        assert f"{row.zone.lower()} zone" in matrix
+
+
+# How views changed --------------------------------------------------------------------------
+
+
+def test_how_views_changed_follows_the_counts_in_the_deliberation_chapter(scene):
+    report = db.session.scalar(db.select(Report).where(Report.inquiry_id == scene.inquiry.id))
+    report.views_changed = "Many began to ask about home first.\n\n<b>Not bold</b>"
+    db.session.commit()
+    html = render(scene)
+    chapter = BeautifulSoup(html, "html.parser").select_one("#deliberation")
+    heading = chapter.select_one("h3#views-changed")
+    assert heading.get_text() == "How views changed"
+    prompts = chapter.select_one(".change-prompts")
+    written = chapter.select_one("#views-changed-narrative")
+    # After the counts of the prompt about change, in the researchers' paragraphs.
+    assert "(2 reflections)" in prompts.get_text()
+    assert prompts.find_next(id="views-changed-narrative") is written
+    assert [p.get_text() for p in written.find_all("p")] == [
+        "Many began to ask about home first.",
+        "<b>Not bold</b>",
+    ]
+    assert "&lt;b&gt;Not bold&lt;/b&gt;" in html
+    report.views_changed = "  "
+    db.session.commit()
+    for draft in (True, False):
+        chapter = BeautifulSoup(render(scene, draft=draft), "html.parser").select_one(
+            "#deliberation"
+        )
+        assert chapter.select_one("#views-changed-narrative") is None
+        assert "(2 reflections)" in chapter.select_one(".change-prompts").get_text()
+
+
+# The appendix ---------------------------------------------------------------------------------
+
+
+def test_the_appendix_gives_the_voting_rule_quorum_and_glossary(scene):
+    content = build_content(db.session, scene.inquiry, now=utcnow())
+    text = visible_text(render(scene))
+    assert content.appendix.quorum_rule.strip()
+    assert " ".join(content.appendix.quorum_rule.split()) in text
+    assert " ".join(content.appendix.voting_rule.split()) in text
+    assert GLOSSARY
+    for term, meaning in GLOSSARY:
+        assert term in text
+        assert " ".join(meaning.split()) in text
+
+
+# Text for researchers only ------------------------------------------------------------------
+
+
+def test_researcher_only_text_is_in_no_pdf_html_or_download(scene):
+    content, reader = pdf_of(scene, draft=True)
+    pdf_text = " ".join(" ".join(page.extract_text() or "" for page in reader.pages).split())
+    html = render(scene, draft=True)
+    web = render_document(content, draft=False, asset_base="/static/report/", self_contained=True)
+    data = content_json(content, generated_at=utcnow())
+    table = recommendations_csv_bytes(content).decode("utf-8")
+    assert json.loads(data)["report"]["cover"]["title"] == "Living well at home"
+    # The scene holds each of them, so their absence means something.
+    assert len(RESEARCHER_ONLY_TEXT) == 4
+    for secret in (*RESEARCHER_ONLY_TEXT, RESEARCHER_ONLY_REFLECTION):
+        for where, text in (("PDF", pdf_text), ("HTML", html), ("web", web), ("JSON", data)):
+            assert secret not in text, (secret, where)
+        assert secret not in table

@@ -87,8 +87,15 @@ def test_every_member_sees_the_published_versions_with_dates_sizes_and_hashes(
         "Version 1 First edition",
     ]
     links = [a["href"] for a in rows[0].select("a")]
-    assert links == [url(inquiry, "/versions/2.pdf"), url(inquiry, "/versions/2.html")]
-    assert second.sha256 in rows[0].get_text()
+    assert links == [
+        url(inquiry, f"/versions/2.{suffix}") for suffix in ("pdf", "html", "csv", "json")
+    ]
+    # Both fingerprints: the PDF's and the web page's.
+    fingerprints = [" ".join(p.get_text().split()) for p in rows[0].select(".app-fingerprint")]
+    assert fingerprints == [
+        f"SHA-256 of the PDF: {second.sha256}",
+        f"SHA-256 of the web page: {second.html_sha256}",
+    ]
     assert "1 KB" in rows[0].get_text()
     assert "draft" not in " ".join(a["href"] for a in page.select("#versions a"))
 
@@ -264,6 +271,34 @@ def test_researchers_save_the_narrative_and_only_section_names_are_audited(clien
     assert services.report_of(db.session, inquiry).revision == 2
 
 
+def test_researchers_write_how_views_changed_with_a_hint(client_request, world):
+    inquiry = world.inquiry
+    client_request.login(world.people["researcher"])
+    page = client_request.get(url(inquiry, "/narrative"))
+    field = page.select_one("textarea[name=views_changed]")
+    label = page.select_one("label[for=views_changed]").get_text(" ", strip=True)
+    assert label == "How views changed (optional)"
+    hint = page.select_one("#views_changed-hint").get_text(" ", strip=True)
+    assert "never quoted" in hint and "Leave it empty to show only the numbers" in hint
+    assert "views_changed-hint" in field["aria-describedby"]
+    client_request.post_redirect(
+        url(inquiry, "/narrative"),
+        narrative_data(1, views_changed="Many began to ask about home first."),
+    )
+    report = services.report_of(db.session, inquiry)
+    assert report.views_changed == "Many began to ask about home first."
+    (event,) = db.session.scalars(
+        db.select(AuditEvent).where(AuditEvent.action == "report.narrative_changed")
+    )
+    assert event.details == {"sections": ["views_changed"]}
+    overview = client_request.get(url(inquiry))
+    rows = {
+        row.dt.get_text(strip=True): row.dd.get_text(strip=True)
+        for row in overview.select(".govuk-summary-list__row")
+    }
+    assert rows["How views changed"] == "Written"
+
+
 def test_two_researchers_do_not_overwrite_each_other(client_request, world):
     inquiry = world.inquiry
     client_request.login(world.people["researcher"])
@@ -285,11 +320,23 @@ def test_the_narrative_refuses_text_too_long(client_request, world):
     client_request.login(world.people["researcher"])
     page = client_request.post(
         url(world.inquiry, "/narrative"),
-        narrative_data(1, acknowledgements="x" * (services.MAX_NARRATIVE_LENGTH + 1)),
+        narrative_data(
+            1,
+            acknowledgements="x" * (services.MAX_NARRATIVE_LENGTH + 1),
+            foreword="Kept foreword",
+            views_changed="Kept <views>",
+        ),
     )
     assert error_messages(page) == ["Acknowledgements must be 20,000 characters or fewer"]
     assert page.title.get_text().startswith("Error: ")
     assert services.report_of(db.session, world.inquiry) is None
+    # The error is next to its field, and everything typed is still there.
+    field = page.select_one("textarea[name=acknowledgements]")
+    assert field.get_text() == "x" * (services.MAX_NARRATIVE_LENGTH + 1)
+    assert "govuk-textarea--error" in field["class"]
+    assert page.select_one("#acknowledgements-error") is not None
+    assert page.select_one("textarea[name=foreword]").get_text() == "Kept foreword"
+    assert page.select_one("textarea[name=views_changed]").get_text() == "Kept <views>"
 
 
 def test_contributed_text_is_escaped_on_the_pages(client_request, world):

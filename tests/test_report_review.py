@@ -22,7 +22,7 @@ from inquiry.models import (
     Role,
 )
 from inquiry.reports import jobs, services
-from inquiry.reports.document import SECTIONS
+from inquiry.reports.document import REVIEW_SECTIONS
 
 
 @pytest.fixture(autouse=True)
@@ -96,7 +96,9 @@ def test_participants_read_the_draft_and_comment_on_a_section(client_request, op
         url(inquiry, f"/drafts/{draft.id}.pdf"),
     ]
     choices = [radio["value"] for radio in page.select("input[name=section]")]
-    assert choices == [key for key, _ in SECTIONS]
+    assert choices == [key for key, _ in REVIEW_SECTIONS]
+    # "How views changed", which researchers write inside a generated chapter, has its own.
+    assert choices.index("views-changed") == choices.index("deliberation") + 1
 
     response = comment(client_request, inquiry, "recommendations", "Say who pays.\r\nAnd when.")
     assert response.status_code == 302
@@ -133,6 +135,25 @@ def test_a_comment_needs_a_section_and_some_words(client_request, open_review, d
     assert error_messages(page) == [message]
     assert page.title.get_text().startswith("Error: ")
     assert db.session.scalars(db.select(ReportComment)).all() == []
+    # The error is next to its field, and what was typed and chosen is kept.
+    field = "section" if "section" in message else "body"
+    assert page.select_one(f"#{field}-error") is not None
+    assert page.select_one("textarea[name=body]").get_text() == data["body"].strip()
+    checked = [radio["value"] for radio in page.select("input[name=section][checked]")]
+    assert checked == ([data["section"]] if data["section"] == "foreword" else [])
+
+
+def test_how_views_changed_can_be_commented_on_by_itself(client_request, open_review):
+    inquiry = open_review.inquiry
+    client_request.login(open_review.people["participant"])
+    response = comment(client_request, inquiry, "views-changed", "Say what changed for carers.")
+    assert response.status_code == 302
+    (saved,) = db.session.scalars(db.select(ReportComment))
+    assert saved.section == "views-changed"
+    client_request.login(open_review.people["researcher"])
+    page = client_request.get(url(inquiry, "/review"))
+    assert "How views changed" in page.get_text()
+    assert "Say what changed for carers." in page.get_text()
 
 
 def test_researchers_read_every_comment_by_section_with_names(client_request, open_review):

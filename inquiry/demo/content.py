@@ -1970,6 +1970,17 @@ NARRATIVE = {
         "Centre for the room and the tea, and to Northshire Health and Care Partnership for "
         "commissioning the inquiry.",
     ),
+    "views_changed": paragraphs(
+        "In the last session, the cohort was asked how their thinking had changed. Most of "
+        "those who answered said they had come in thinking about capacity, cost and who does "
+        "what, and left thinking about the same few faces, time to talk and being asked "
+        "what matters to the person.",
+        "Several said that listening as people who may one day need care, and not only as "
+        "professionals, was what changed their view: one thought of a parent living alone, "
+        "another of how it would feel to meet a new care worker every morning. A few said "
+        "their view had not changed, but that they now understood better why others "
+        "disagreed with them.",
+    ),
     "next_steps": paragraphs(
         "Northshire Health and Care Partnership has agreed to publish its response to every "
         "adopted recommendation within eight weeks of this report, saying whether it accepts "

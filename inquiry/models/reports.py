@@ -35,6 +35,9 @@ class Report(Base):
     method: Mapped[str] = mapped_column(Text, default="")
     acknowledgements: Mapped[str] = mapped_column(Text, default="")
     next_steps: Mapped[str] = mapped_column(Text, default="")
+    # Shown in the deliberation chapter after the counts of the prompts about change:
+    # reflections are never quoted, so this is where the researchers say what changed.
+    views_changed: Mapped[str] = mapped_column(Text, default="")
     review_status: Mapped[ReviewStatus] = mapped_column(
         enum_column(ReviewStatus), default=ReviewStatus.NOT_STARTED
     )
@@ -94,12 +97,23 @@ class ReportBuild(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str] = mapped_column(Text, default="")
+    # The in-process worker that was handed a waiting build: its machine and process.
+    # Another web process must not mistake a build waiting there for a lost one. Empty
+    # for builds sent to RQ, whose own record says whether the job is alive.
+    owner_host: Mapped[str | None] = mapped_column(String(255))
+    owner_pid: Mapped[int | None] = mapped_column(Integer)
     # Stored files, by name inside the report storage folder; set only when done.
     pdf_name: Mapped[str | None] = mapped_column(String(100))
     html_name: Mapped[str | None] = mapped_column(String(100))
+    # A published version's downloads, made from the same content as its PDF; drafts and
+    # versions published before they were stored have none.
+    csv_name: Mapped[str | None] = mapped_column(String(100))
+    json_name: Mapped[str | None] = mapped_column(String(100))
     pdf_size: Mapped[int | None] = mapped_column(Integer)
-    # SHA-256 of the PDF, shown with a published version so copies can be checked.
+    # SHA-256 of the PDF and of the HTML version, shown with a published version so
+    # copies can be checked.
     sha256: Mapped[str | None] = mapped_column(String(64))
+    html_sha256: Mapped[str | None] = mapped_column(String(64))
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     requested_by = relationship("User", lazy="joined")

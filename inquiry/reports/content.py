@@ -86,6 +86,19 @@ SECTIONS: list[tuple[str, str]] = [
 ]
 SECTION_HEADINGS: dict[str, str] = dict(SECTIONS)
 
+# What members may comment on during the review: every section, and "How views changed"
+# on its own, because researchers write it inside a chapter that is otherwise generated.
+# Its key is the id of its heading in the document.
+REVIEW_SECTIONS: list[tuple[str, str]] = [
+    entry
+    for key, heading in SECTIONS
+    for entry in (
+        [(key, heading), ("views-changed", "How views changed")]
+        if key == "deliberation"
+        else [(key, heading)]
+    )
+]
+
 # The sections researchers write, by key, with the Report field that holds each.
 NARRATIVE_FIELDS: dict[str, str] = {
     "foreword": "foreword",
@@ -126,6 +139,8 @@ class Narrative:
     method_is_default: bool = True
     acknowledgements: str = ""
     next_steps: str = ""
+    # In the deliberation chapter, after the counts; empty leaves only the counts.
+    views_changed: str = ""
 
 
 @dataclass
@@ -466,6 +481,7 @@ def _narrative(session: Session, inquiry: Inquiry) -> Narrative:
         method_is_default=not method.strip(),
         acknowledgements=(report.acknowledgements if report else "") or "",
         next_steps=(report.next_steps if report else "") or "",
+        views_changed=(report.views_changed if report else "") or "",
     )
 
 
@@ -880,25 +896,46 @@ def _ballot_and_matrix(
         total=len(results.recommendations),
     )
     points = results.matrix_points
+    rows = [
+        MatrixRow(
+            reference=result.reference,
+            title=result.title,
+            agreement_percent=result.tally.support_percent,
+            certainty_percent=result.tally.certainty_percent,
+            zone=result.zone.label if result.zone else "",
+            next_step=result.zone.next_step if result.zone else "",
+        )
+        for result in results.recommendations
+    ]
     matrix = Matrix(
-        svg=matrix_svg(points, id_prefix="report-matrix"),
+        svg=matrix_svg(points, id_prefix="report-matrix", title=matrix_title(rows)),
         description=describe(points),
-        rows=[
-            MatrixRow(
-                reference=result.reference,
-                title=result.title,
-                agreement_percent=result.tally.support_percent,
-                certainty_percent=result.tally.certainty_percent,
-                zone=result.zone.label if result.zone else "",
-                next_step=result.zone.next_step if result.zone else "",
-            )
-            for result in results.recommendations
-        ],
+        rows=rows,
         zones=[
             ZoneNote(zone.label, zone.shape, ZONE_MEANINGS[zone], zone.next_step) for zone in Zone
         ],
     )
     return ballot, matrix
+
+
+def matrix_title(rows: list[MatrixRow]) -> str:
+    """The matrix's title with every figure in it. A tagged PDF takes a drawing's text
+    alternative from its title alone, so the title must say everything the chart shows."""
+    placed = [row for row in rows if row.zone]
+    if not placed:
+        return "Agreement and certainty matrix: no recommendation has votes to place in it."
+    parts = []
+    for row in placed:
+        certainty = (
+            "no certainty ratings"
+            if row.certainty_percent is None
+            else f"certainty {row.certainty_percent}%"
+        )
+        parts.append(
+            f"{row.reference}, agreement {row.agreement_percent}%, {certainty}, "
+            f"{row.zone.lower()} zone"
+        )
+    return "Agreement and certainty matrix: " + "; ".join(parts) + "."
 
 
 def _recruitment(session: Session, inquiry: Inquiry) -> list[RecruitmentRow]:
@@ -1037,6 +1074,7 @@ def as_data(content: ReportContent) -> dict[str, Any]:
 
 
 __all__ = [
+    "REVIEW_SECTIONS",
     "SECTIONS",
     "AnswerSummary",
     "ReportContent",

@@ -2,6 +2,10 @@
 commissioner's response once it is published, as a spreadsheet (CSV), and everything
 the report publishes as JSON.
 
+Each published version stores both, made from the same content as its PDF, and every
+member who may read published versions downloads them from storage (``views``). The
+live downloads here show the report as it would be built today, for researchers.
+
 Both are made from ``build_content``, so they hold exactly what the report may
 publish: only testimony whose witness allowed quoting, attributed as they chose; no
 individual votes (only totals, with small groups hidden); no reflections' words; no
@@ -11,6 +15,7 @@ text only researchers see.
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from urllib.parse import quote
 
 from flask import Blueprint, Response
@@ -18,7 +23,7 @@ from flask_login import current_user
 
 from .. import policy
 from ..audit.service import record
-from ..exports import csv_response, safe_filename
+from ..exports import csv_response, csv_text, safe_filename
 from ..extensions import db
 from ..models import Inquiry, utcnow
 from ..permissions import requires
@@ -26,9 +31,9 @@ from .content import ReportContent, as_data, build_content
 
 bp = Blueprint("report_exports", __name__)
 
-# Who may download these. Researchers for now: the downloads show the report as it
-# would be built today, before any version is published. Once published versions
-# carry their own downloads this can become ``policy.can_read_published_report``.
+# Who may download the live exports: researchers, because they show the report as it
+# would be built today, before any version is published. Everyone who may read published
+# versions downloads each version's own stored CSV and JSON instead.
 EXPORT_RULE = policy.can_manage_report
 
 # Written into the JSON so that programs reading it can tell what they have.
@@ -92,7 +97,12 @@ def recommendation_rows(content: ReportContent) -> list[tuple]:
     return rows
 
 
-def content_json(content: ReportContent, *, generated_at) -> str:
+def recommendations_csv_bytes(content: ReportContent) -> bytes:
+    """The recommendations CSV as stored with a published version: as downloaded live."""
+    return csv_text(CSV_HEADER, recommendation_rows(content)).encode("utf-8")
+
+
+def content_json(content: ReportContent, *, generated_at: datetime) -> str:
     data = {
         "format": JSON_FORMAT,
         "format_version": JSON_FORMAT_VERSION,

@@ -14,6 +14,7 @@ NARRATIVE_LABELS = {
     "foreword": "Foreword",
     "executive_summary": "Executive summary",
     "method": "About this inquiry and its method",
+    "views_changed": "How views changed",
     "acknowledgements": "Acknowledgements",
     "next_steps": "Next steps",
 }
@@ -57,6 +58,13 @@ class NarrativeForm(BaseForm):
         "method",
         "How the inquiry worked. Leave it empty to use the standard text shown below, "
         "which explains the inquiry's mode.",
+    )
+    views_changed = _narrative(
+        "views_changed",
+        "Shown in the chapter on how the cohort deliberated, after the number of reflections "
+        "on each question about change. Reflections are never quoted in the report, so say "
+        "in your own words how participants' thinking moved over the sessions, without "
+        "naming or quoting anyone. Leave it empty to show only the numbers.",
     )
     acknowledgements = _narrative(
         "acknowledgements", "Thank the people and organisations who made the inquiry possible."

@@ -7,16 +7,23 @@ and the report folder; otherwise a single background thread in the web process b
 one build at a time, so requests are not slowed and two builds never run at once.
 
 The worker claims the row (RUNNING), writes a heartbeat every few seconds while it works,
-stores the PDF and the HTML version, and marks the row DONE (or FAILED with a plain
-message). A build whose worker died is never left "in progress": a RUNNING build whose
-heartbeat stopped, or a QUEUED one whose job was lost, is marked FAILED when its status is
-read and when a worker starts, and can be tried again.
+stores the PDF and the HTML version (and, for a published version, its CSV and JSON
+downloads), and marks the row DONE (or FAILED with a plain message). A build whose worker
+died is never left "in progress": a RUNNING build whose heartbeat stopped, or a QUEUED
+one whose job was lost, is marked FAILED when its status is read and when a worker
+starts, and can be tried again.
+
+Several web processes (gunicorn workers) each have their own in-process worker, and
+any of them may read a build another was handed. So a waiting build records the
+machine and process it was handed to; another process judges it lost only when that
+process is gone, or when it has waited far longer than any queue would take.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import socket
 import threading
 from collections import deque
 from dataclasses import dataclass
@@ -55,6 +62,10 @@ STOPPED_MESSAGE = (
     "The build stopped before it finished: the process making it stopped responding. Try again."
 )
 LOST_MESSAGE = "The build was lost before it started: no worker picked it up. Try again."
+# A waiting build whose owner cannot be checked (on another machine, or recorded before
+# owners were) is lost only after this many times REPORT_BUILD_STALE_SECONDS: a queue
+# of builds in one process, one at a time, never takes that long.
+QUEUED_LIMIT_FACTOR = 12
 QUEUE_UNREACHABLE_MESSAGE = (
     "The build could not be started because the build queue could not be reached. "
     "Try again in a few minutes."
@@ -117,6 +128,7 @@ def request_build(
         heartbeat_at=now,
         attempts=1,
     )
+    _set_owner(build)
     session.add(build)
     session.flush()
     record(
@@ -150,9 +162,11 @@ def retry_build(
     build.started_at = None
     build.finished_at = None
     build.heartbeat_at = now
-    build.pdf_name = build.html_name = None
+    storage.remove(build.csv_name, build.json_name)
+    build.pdf_name = build.html_name = build.csv_name = build.json_name = None
     build.pdf_size = None
-    build.sha256 = None
+    build.sha256 = build.html_sha256 = None
+    _set_owner(build)
     session.flush()
     record(
         session,
@@ -165,6 +179,20 @@ def retry_build(
         attempt=build.attempts,
     )
     return build
+
+
+def this_process() -> tuple[str, int]:
+    """The machine and process this code runs in, as recorded on waiting builds."""
+    return socket.gethostname()[:255], os.getpid()
+
+
+def _set_owner(build: ReportBuild) -> None:
+    """Record the process whose in-process worker will take the build; none for RQ.
+    The view dispatches in the same process, right after committing the row."""
+    if current_app.config.get("REDIS_URL"):
+        build.owner_host = build.owner_pid = None
+    else:
+        build.owner_host, build.owner_pid = this_process()
 
 
 def dispatch(build: ReportBuild) -> None:
@@ -249,21 +277,59 @@ def fail_builds(session: Session, judged: list[Stale], *, now: datetime) -> list
     return failed
 
 
+def process_alive(pid: int) -> bool:
+    """Whether a process with this id runs on this machine."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        # It exists, under another user.
+        return True
+    except OSError:
+        return False
+    return True
+
+
+def _waiting_build_lost(
+    build: ReportBuild, *, app: Flask, last_sign: datetime, now: datetime
+) -> bool:
+    """Whether a build waiting for an in-process worker has lost it. Only its owner's
+    worker can take it: this process knows its own queue; another process on this
+    machine is asked whether it still runs; one elsewhere cannot be asked."""
+    stale_after = timedelta(seconds=app.config["REPORT_BUILD_STALE_SECONDS"])
+    host, pid = this_process()
+    if build.owner_host == host and build.owner_pid == pid:
+        if local_worker(app).knows(build.id):
+            return False
+        # Committed moments before it is handed over: only an old one is lost.
+        return last_sign < now - stale_after
+    on_this_machine = build.owner_host == host and build.owner_pid is not None
+    if on_this_machine and not process_alive(build.owner_pid):
+        return True
+    # Alive elsewhere, or nobody to ask: a process id may be reused, and a machine may
+    # have gone, so a build that waits far longer than any queue would is lost anyway.
+    return last_sign < now - stale_after * QUEUED_LIMIT_FACTOR
+
+
 def _stale_reason(build: ReportBuild, *, now: datetime, app: Flask) -> str | None:
     cutoff = now - timedelta(seconds=app.config["REPORT_BUILD_STALE_SECONDS"])
     last_sign = build.heartbeat_at or build.started_at or build.created_at
-    if app.config.get("REDIS_URL"):
+    if app.config.get("REDIS_URL") and build.owner_host is None:
         lost = rq_job_lost(app, build)
         if lost:
             return STOPPED_MESSAGE if build.status == BuildStatus.RUNNING else LOST_MESSAGE
     if build.status == BuildStatus.RUNNING:
+        # Whoever runs it beats while it works.
         return STOPPED_MESSAGE if last_sign < cutoff else None
-    if app.config.get("REDIS_URL"):
+    if build.owner_host is None and app.config.get("REDIS_URL"):
         # Waiting in RQ for a free worker may take as long as it takes.
         return None
-    if local_worker(app).knows(build.id):
-        return None
-    return LOST_MESSAGE if last_sign < cutoff else None
+    if _waiting_build_lost(build, app=app, last_sign=last_sign, now=now):
+        return LOST_MESSAGE
+    return None
 
 
 def find_stale(session: Session, *, now: datetime, inquiry: Inquiry | None = None) -> list[Stale]:
@@ -307,8 +373,15 @@ def on_worker_start(session: Session, *, now: datetime) -> list[int]:
     stale_after = current_app.config["REPORT_BUILD_STALE_SECONDS"]
     referenced = {
         name
-        for pair in session.execute(select(ReportBuild.pdf_name, ReportBuild.html_name))
-        for name in pair
+        for names in session.execute(
+            select(
+                ReportBuild.pdf_name,
+                ReportBuild.html_name,
+                ReportBuild.csv_name,
+                ReportBuild.json_name,
+            )
+        )
+        for name in names
         if name
     }
     session.rollback()
@@ -432,7 +505,7 @@ def web_asset_base() -> str:
 
 def _run(session: Session, build_id: int) -> None:
     from . import content as report_content
-    from . import document, pdf
+    from . import document, exports, pdf
 
     build = _claim(session, build_id)
     if build is None:
@@ -447,22 +520,32 @@ def _run(session: Session, build_id: int) -> None:
     with _Heartbeat(db.engine, build_id, attempt, interval):
         try:
             inquiry = session.get(Inquiry, inquiry_id)
-            content = report_content.build_content(session, inquiry, now=utcnow())
+            built_at = utcnow()
+            content = report_content.build_content(session, inquiry, now=built_at)
             _beat(session, build_id, attempt)
             draft = kind == BuildKind.DRAFT
             printed = document.render_document(
                 content, draft=draft, asset_base=pdf.asset_base_for_pdf()
             )
-            web = document.render_document(content, draft=draft, asset_base=web_asset_base())
+            web = document.render_document(
+                content, draft=draft, asset_base=web_asset_base(), self_contained=True
+            )
             _beat(session, build_id, attempt)
             title = f"{content.cover.title}: {'draft report' if draft else 'report'}"
             pdf_bytes = pdf.html_to_pdf(printed, title=title)
-            html_file = storage.store(web.encode("utf-8"), suffix="html", build_id=build_id)
-            written.append(html_file.name)
-            pdf_file = storage.store(pdf_bytes, suffix="pdf", build_id=build_id)
-            written.append(pdf_file.name)
+            files: dict[str, storage.StoredFile] = {}
+            outputs = {"html": web.encode("utf-8"), "pdf": pdf_bytes}
+            if not draft:
+                # The version's downloads, from the very content its PDF shows.
+                outputs["csv"] = exports.recommendations_csv_bytes(content)
+                outputs["json"] = exports.content_json(content, generated_at=built_at).encode(
+                    "utf-8"
+                )
+            for suffix, data in outputs.items():
+                files[suffix] = storage.store(data, suffix=suffix, build_id=build_id)
+                written.append(files[suffix].name)
             session.commit()
-            finished = _finish(session, build_id, inquiry_id, attempt, kind, html_file, pdf_file)
+            finished = _finish(session, build_id, inquiry_id, attempt, kind, files)
         except Exception:
             log.exception("report build %s failed", build_id)
             failed = True
@@ -484,21 +567,23 @@ def _finish(
     inquiry_id: int,
     attempt: int,
     kind: BuildKind,
-    html_file: storage.StoredFile,
-    pdf_file: storage.StoredFile,
+    files: dict[str, storage.StoredFile],
 ) -> bool:
-    """DONE, with the files; a published build gets the next version number. The update
-    comes first in its transaction (see ``fail_builds``)."""
+    """DONE, with the files (by suffix); a published build gets the next version number.
+    The update comes first in its transaction (see ``fail_builds``)."""
     now = utcnow()
     values: dict = {
         "status": BuildStatus.DONE,
         "finished_at": now,
         "heartbeat_at": now,
-        "html_name": html_file.name,
-        "pdf_name": pdf_file.name,
-        "pdf_size": pdf_file.size,
-        "sha256": pdf_file.sha256,
+        "html_name": files["html"].name,
+        "html_sha256": files["html"].sha256,
+        "pdf_name": files["pdf"].name,
+        "pdf_size": files["pdf"].size,
+        "sha256": files["pdf"].sha256,
     }
+    if "csv" in files:
+        values.update(csv_name=files["csv"].name, json_name=files["json"].name)
     if kind == BuildKind.PUBLISHED:
         earlier = aliased(ReportBuild)
         next_version = (

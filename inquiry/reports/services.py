@@ -30,7 +30,14 @@ from ..models import (
 )
 from ..notifications.services import notify
 
-NARRATIVE_FIELDS = ("foreword", "executive_summary", "method", "acknowledgements", "next_steps")
+NARRATIVE_FIELDS = (
+    "foreword",
+    "executive_summary",
+    "method",
+    "views_changed",
+    "acknowledgements",
+    "next_steps",
+)
 MAX_NARRATIVE_LENGTH = 20_000
 MAX_COMMENT_LENGTH = 5_000
 MAX_LABEL_LENGTH = 200

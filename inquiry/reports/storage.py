@@ -1,4 +1,5 @@
-"""The stored files of report builds: the PDF and HTML of drafts and published versions.
+"""The stored files of report builds: the PDF and HTML of drafts and published versions,
+and the CSV and JSON downloads of published versions.
 
 Files live in the ``REPORT_FOLDER``, outside ``static/``, under random names that reveal
 nothing and cannot be guessed. Each is written to a temporary file in the same folder and
@@ -26,7 +27,8 @@ from flask import current_app
 # Temporary files: ".partial-b<build id>-<random>"; never served, never listed as stored.
 PARTIAL_PREFIX = ".partial-"
 CHUNK_SIZE = 1024 * 1024
-_NAME = re.compile(r"^[0-9a-f]{32}\.(pdf|html)$")
+SUFFIXES = ("pdf", "html", "csv", "json")
+_NAME = re.compile(r"^[0-9a-f]{32}\.(pdf|html|csv|json)$")
 _folder_lock = threading.Lock()
 
 
@@ -62,8 +64,8 @@ def path_of(name: str) -> Path:
 
 def store(data: bytes | Iterable[bytes], *, suffix: str, build_id: int) -> StoredFile:
     """Write ``data`` (bytes, or chunks of bytes) atomically under a new random name."""
-    if suffix not in ("pdf", "html"):
-        raise ValueError("report files are PDF or HTML")
+    if suffix not in SUFFIXES:
+        raise ValueError("report files are PDF, HTML, CSV or JSON")
     target_folder = folder()
     name = f"{secrets.token_hex(16)}.{suffix}"
     chunks = [data] if isinstance(data, bytes | bytearray | memoryview) else data

@@ -5,12 +5,14 @@ participants, while the review is open, the draft and a form to comment on it.
 Builds run outside the request (``jobs``); the page shows their progress with a small
 script that polls a JSON status and announces changes, and a "Check again" link for
 those without scripts. Stored versions are served from storage, never rebuilt, and
-every download is audited.
+every download is audited: the PDF, the HTML version and, for published versions, the
+CSV and JSON stored with them.
 """
 
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from flask import (
     Blueprint,
@@ -34,7 +36,7 @@ from ..permissions import requires
 from ..security.rate_limits import config_limit, per_user
 from . import jobs, services, storage
 from .defaults import default_method
-from .document import SECTIONS
+from .document import HEAD_LIMIT, REVIEW_SECTIONS, content_security_policy
 from .forms import (
     NARRATIVE_LABELS,
     ActionForm,
@@ -108,7 +110,7 @@ def index(inquiry: Inquiry):
     }
     if researcher:
         builds = services.recent_builds(db.session, inquiry)
-        comments = services.comments_by_section(db.session, inquiry, SECTIONS)
+        comments = services.comments_by_section(db.session, inquiry, REVIEW_SECTIONS)
         context.update(
             builds=builds,
             build_urls={build.id: _build_urls(inquiry, build) for build in builds},
@@ -292,12 +294,29 @@ def retry(inquiry: Inquiry, build_id: int):
 
 # Downloads ---------------------------------------------------------------------------------
 
-MEDIA_TYPES = {"pdf": "application/pdf", "html": "text/html; charset=utf-8"}
+MEDIA_TYPES = {
+    "pdf": "application/pdf",
+    "html": "text/html; charset=utf-8",
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json; charset=utf-8",
+}
+STORED_NAMES = {
+    "pdf": "pdf_name",
+    "html": "html_name",
+    "csv": "csv_name",
+    "json": "json_name",
+}
+
+
+def _stored_head(path: Path) -> str:
+    """The start of a stored HTML file, where its head and inline styles are."""
+    with path.open("rb") as handle:
+        return handle.read(HEAD_LIMIT).decode("utf-8", errors="replace")
 
 
 def _send(inquiry: Inquiry, build: ReportBuild, file_format: str):
     """The stored file, audited; never rebuilt."""
-    name = build.pdf_name if file_format == "pdf" else build.html_name
+    name = getattr(build, STORED_NAMES[file_format])
     try:
         path = storage.path_of(name)
     except ValueError:
@@ -309,23 +328,31 @@ def _send(inquiry: Inquiry, build: ReportBuild, file_format: str):
         db.session, inquiry, build, file_format=file_format, actor=current_user
     )
     db.session.commit()
+    what = "recommendations" if file_format == "csv" else "report"
     if build.version is not None:
-        stem = f"{inquiry.title} report version {build.version}"
+        stem = f"{inquiry.title} {what} version {build.version}"
     else:
-        stem = f"{inquiry.title} draft report {build.created_at:%Y-%m-%d} {build.id}"
+        stem = f"{inquiry.title} draft {what} {build.created_at:%Y-%m-%d} {build.id}"
     response = send_file(
         path,
         mimetype=MEDIA_TYPES[file_format],
-        as_attachment=file_format == "pdf",
+        as_attachment=file_format != "html",
         download_name=safe_filename(stem, extension=file_format),
         max_age=0,
         etag=False,
     )
+    # As it is, without a second charset added for text types.
+    response.headers["Content-Type"] = MEDIA_TYPES[file_format]
     if file_format == "html":
         # Shown in the browser rather than saved.
         response.headers["Content-Disposition"] = (
             f'inline; filename="{safe_filename(stem, extension="html")}"'
         )
+        # Its stylesheet is inline: a policy of its own allows that style and nothing
+        # else (the security headers keep a policy a view has set).
+        policy = content_security_policy(_stored_head(path))
+        if policy:
+            response.headers["Content-Security-Policy"] = policy
     return response
 
 
@@ -346,6 +373,20 @@ def version_pdf(inquiry: Inquiry, version: int):
 @requires(policy.can_read_published_report)
 def version_html(inquiry: Inquiry, version: int):
     return _send(inquiry, _version(inquiry, version), "html")
+
+
+@bp.route("/inquiries/<int:inquiry_id>/report/versions/<int:version>.csv")
+@requires(policy.can_read_published_report)
+def version_csv(inquiry: Inquiry, version: int):
+    """The recommendations as they were in this version, stored when it was published."""
+    return _send(inquiry, _version(inquiry, version), "csv")
+
+
+@bp.route("/inquiries/<int:inquiry_id>/report/versions/<int:version>.json")
+@requires(policy.can_read_published_report)
+def version_json(inquiry: Inquiry, version: int):
+    """This version's publishable content, stored when it was published."""
+    return _send(inquiry, _version(inquiry, version), "json")
 
 
 def _draft(inquiry: Inquiry, build_id: int) -> ReportBuild:
@@ -377,7 +418,7 @@ def review(inquiry: Inquiry):
     review_open = report is not None and report.review_status == ReviewStatus.OPEN
     researcher = _is_researcher()
     form = CommentForm()
-    form.set_sections(SECTIONS)
+    form.set_sections(REVIEW_SECTIONS)
     if request.method == "POST":
         if not review_open:
             flash("The review of the draft report is closed, so comments cannot be added.", "error")
@@ -390,7 +431,7 @@ def review(inquiry: Inquiry):
                     author=g.membership,
                     section=form.section.data,
                     body=form.body.data,
-                    sections=dict(SECTIONS),
+                    sections=dict(REVIEW_SECTIONS),
                     now=utcnow(),
                 )
             except services.ReportError as error:
@@ -410,9 +451,9 @@ def review(inquiry: Inquiry):
         researcher=researcher,
         draft=draft,
         draft_urls=_build_urls(inquiry, draft) if draft and (review_open or researcher) else {},
-        sections=SECTIONS,
+        sections=REVIEW_SECTIONS,
         comments=services.comments_by_section(
-            db.session, inquiry, SECTIONS, author=None if researcher else g.membership
+            db.session, inquiry, REVIEW_SECTIONS, author=None if researcher else g.membership
         ),
         action_form=ActionForm(formdata=None),
     )

@@ -38,7 +38,10 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _set_headers(response: Response) -> Response:
-        response.headers["Content-Security-Policy"] = _content_security_policy(csp_nonce())
+        # A view serving a document with a narrower policy of its own keeps it (a stored
+        # report's HTML version, whose stylesheet is inline).
+        if "Content-Security-Policy" not in response.headers:
+            response.headers["Content-Security-Policy"] = _content_security_policy(csp_nonce())
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "same-origin"
         response.headers["X-Frame-Options"] = "DENY"

@@ -1,4 +1,5 @@
-"""Access rows for the report pages: every member reads the published versions;
+"""Access rows for the report pages: every member reads the published versions (PDF,
+HTML, and the CSV and JSON stored with each);
 researchers write the narrative, build, publish and run the review; participants (and
 researchers) read the draft and comment while the review is open.
 
@@ -39,6 +40,8 @@ ROWS: dict[tuple[str, str], tuple[str, int, dict[str, int]]] = {
     ("reports.retry", "POST"): (MANAGE, 302, {}),
     ("reports.version_pdf", "GET"): (MEMBER, 200, {}),
     ("reports.version_html", "GET"): (MEMBER, 200, {}),
+    ("reports.version_csv", "GET"): (MEMBER, 200, {}),
+    ("reports.version_json", "GET"): (MEMBER, 200, {}),
     ("reports.draft_pdf", "GET"): (REVIEWERS, 200, {}),
     ("reports.draft_html", "GET"): (REVIEWERS, 200, {}),
     ("reports.review", "GET"): (REVIEWERS, 200, {}),
@@ -52,6 +55,8 @@ PDF_BYTES = b"%PDF-1.7\n% a stand-in for a built report\n%%EOF\n"
 HTML_TEXT = (
     '<!DOCTYPE html><html lang="en-GB"><head><title>Report</title></head><body></body></html>'
 )
+CSV_TEXT = "\ufeffRecommendation,Title\r\nR1,A named person to call\r\n"
+JSON_TEXT = '{"format": "citizens-inquiry-report", "format_version": 1, "report": {}}'
 
 
 def stored_build(
@@ -61,9 +66,12 @@ def stored_build(
     version: int | None = None,
     pdf: bytes = PDF_BYTES,
     html: str = HTML_TEXT,
+    csv: str = CSV_TEXT,
+    json: str = JSON_TEXT,
     label: str = "",
 ) -> ReportBuild:
-    """A finished build with its files in storage, as a worker leaves it."""
+    """A finished build with its files in storage, as a worker leaves it: a published
+    one with its CSV and JSON too."""
     now = utcnow()
     build = ReportBuild(
         inquiry_id=inquiry.id,
@@ -83,7 +91,10 @@ def stored_build(
     pdf_file = storage.store(pdf, suffix="pdf", build_id=build.id)
     html_file = storage.store(html.encode(), suffix="html", build_id=build.id)
     build.pdf_name, build.pdf_size, build.sha256 = pdf_file.name, pdf_file.size, pdf_file.sha256
-    build.html_name = html_file.name
+    build.html_name, build.html_sha256 = html_file.name, html_file.sha256
+    if kind == BuildKind.PUBLISHED:
+        build.csv_name = storage.store(csv.encode(), suffix="csv", build_id=build.id).name
+        build.json_name = storage.store(json.encode(), suffix="json", build_id=build.id).name
     db.session.commit()
     return build
 
