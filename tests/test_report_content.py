@@ -45,6 +45,7 @@ from inquiry.models.recommendations import recommendation_excerpts
 from inquiry.reports import content as report_content
 from inquiry.reports.content import SECTIONS, as_data, build_content
 from inquiry.reports.defaults import METHOD_INVERTED, METHOD_STANDARD
+from inquiry.reports.document import render_document
 from inquiry.testimony import services as testimony_services
 
 # Words that must never reach the report, each unique so a search is exact.
@@ -654,6 +655,33 @@ def test_recommendations_on_the_ballot_in_order_with_results(scene):
     assert [row.reference for row in content.matrix.rows] == ["R1", "R2"]
     assert "svg" not in as_data(content)["matrix"]
     assert content.appendix.voting_rule.startswith("A recommendation passes when")
+
+
+def test_a_ballot_that_did_not_count_gives_the_report_no_votes(app):
+    researcher = make_user("r@example.org", researcher=True)
+    inquiry = make_inquiry(researcher)
+    recommendation = make_recommendation(
+        inquiry, None, title="Going to the vote", status=RecommendationStatus.FROZEN, number=1
+    )
+    ballot = make_ballot(inquiry, [recommendation], status=BallotStatus.CLOSED)
+    ballot.eligible_count, ballot.participant_count = 10, 2
+    add_closed_paper(
+        ballot,
+        {recommendation: (Agreement.STRONGLY_DISAGREE, Certainty.HIGH)},
+        dissent={recommendation: "Only the two of us think this."},
+    )
+    add_closed_paper(ballot, {recommendation: (Agreement.AGREE, Certainty.LOW)})
+    db.session.commit()
+    content = build_content(db.session, inquiry, now=utcnow())
+    assert content.ballot is not None and not content.ballot.quorum_met
+    (entry,) = content.recommendations
+    assert (entry.status, entry.outcome) == ("Going to the vote", None)
+    data = str(as_data(content))
+    assert "Only the two of us" not in data and "strongly_disagree" not in data
+    assert content.matrix is None
+    html = render_document(content, draft=False, asset_base="/static/report/")
+    assert "did not reach its quorum, so how people voted in it is not shown" in html
+    assert "How people voted" not in html and "Only the two of us" not in html
 
 
 def test_without_a_closed_ballot_there_are_no_results(app):

@@ -745,8 +745,10 @@ def _recommendations(
     positions: dict[int, int] = {}
     if results is not None:
         for result in results.recommendations:
-            outcomes[result.recommendation.id] = result
             positions[result.recommendation.id] = result.position
+            # A ballot that did not count shows no votes: there is no outcome to report.
+            if results.quorum_met:
+                outcomes[result.recommendation.id] = result
     # Excerpts in the order they are read in the testimony (quotable's order).
     order = {excerpt_id: n for n, excerpt_id in enumerate(quotable)}
 
@@ -895,6 +897,9 @@ def _ballot_and_matrix(
         passed=len(results.passed),
         total=len(results.recommendations),
     )
+    if not results.quorum_met:
+        # A ballot that did not count shows no votes, so there is nothing to place.
+        return ballot, None
     points = results.matrix_points
     rows = [
         MatrixRow(
