@@ -231,7 +231,9 @@ def test_everyone_who_reads_versions_downloads_their_stored_csv_and_json(client,
         assert secret not in raw
 
     downloads = db.session.scalars(
-        db.select(AuditEvent).where(AuditEvent.action == "report.downloaded")
+        db.select(AuditEvent)
+        .where(AuditEvent.action == "report.downloaded")
+        .order_by(AuditEvent.id)
     ).all()
     assert [(event.actor_id, event.object_id, event.details) for event in downloads] == [
         (user.id, version.id, {"format": "csv", "kind": "published", "version": 1}),
