@@ -474,6 +474,8 @@ def test_all_abstain_and_no_votes(client_request, cohort):
         (7, 10, 70, True),
         (6, 9, 67, False),  # 66.7% is under 67%
         (0, 0, 50, False),  # nobody eligible, nobody voted
+        (2, 2, 50, False),  # everyone, but fewer than 3 voters never count
+        (3, 3, 100, True),  # 3 voters are enough
     ],
 )
 def test_quorum_edges(cohort, participants, eligible, quorum, met):
