@@ -20,10 +20,17 @@ from inquiry.models import (
     BallotStatus,
     Certainty,
     Excerpt,
+    FlagStatus,
     Inquiry,
     InquiryMode,
     Membership,
     MembershipStatus,
+    QuestionKind,
+    Questionnaire,
+    QuestionnaireAnswer,
+    QuestionnaireItem,
+    QuestionnaireResponse,
+    QuestionnaireStatus,
     Recommendation,
     RecommendationStatus,
     Reflection,
@@ -33,6 +40,7 @@ from inquiry.models import (
     Round,
     RoundKind,
     RoundPrompt,
+    SafeguardingFlag,
     Testimony,
     TestimonyStatus,
     TestimonyUse,
@@ -348,17 +356,6 @@ def make_scene(*, extra_recommendations: int = 0, extra_excerpts: int = 0) -> Sc
 def _researcher_only_text(scene: Scene, hearing: Round) -> None:
     """A safeguarding concern, a witness's request to change their testimony and a
     written answer to the evaluation: all for researchers only."""
-    from inquiry.models import (
-        FlagStatus,
-        QuestionKind,
-        Questionnaire,
-        QuestionnaireAnswer,
-        QuestionnaireItem,
-        QuestionnaireResponse,
-        QuestionnaireStatus,
-        SafeguardingFlag,
-    )
-
     inquiry = scene.inquiry
     db.session.add(
         SafeguardingFlag(

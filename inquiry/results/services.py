@@ -269,22 +269,12 @@ def ballot_results(
     """
     if ballot.status != BallotStatus.CLOSED:
         raise ResultsNotAvailable()
-    quorate = _quorate(ballot)
-    if not quorate:
-        names = (
-            _items(session, ballot, recommendation_id)
-            if details
-            else [
-                _Named(name, position)
-                for position, name in ballot_names(session, ballot, recommendation_id)
-            ]
-        )
-        return _ballot_results(
-            ballot,
-            small_groups,
-            quorate,
-            [_withheld(item.recommendation, item.position, ballot) for item in names],
-        )
+    if not _quorate(ballot):
+        withheld = [
+            _withheld(name, position, ballot)
+            for position, name in ballot_names(session, ballot, recommendation_id)
+        ]
+        return _ballot_results(ballot, small_groups, False, withheld)
     if not details:
         return _summary(session, ballot, small_groups=small_groups, only=recommendation_id)
     roles = tally.role_labels()
@@ -317,7 +307,7 @@ def ballot_results(
                 recommendation=item.recommendation,
                 position=item.position,
                 tally=overall,
-                passed=quorate and overall.passed,
+                passed=overall.passed,
                 consensus=agreement,
                 by_role=tally.breakdown(
                     role_counts,
@@ -331,21 +321,14 @@ def ballot_results(
                 dissent=dissent.get(rid, []),
             )
         )
-    return _ballot_results(ballot, small_groups, quorate, results)
-
-
-@dataclass(frozen=True)
-class _Named:
-    """A recommendation's name and place on the ballot, as a BallotItem gives them."""
-
-    recommendation: RecommendationName
-    position: int
+    return _ballot_results(ballot, small_groups, True, results)
 
 
 def _withheld(
-    recommendation: Recommendation | RecommendationName, position: int, ballot: Ballot
+    recommendation: RecommendationName, position: int, ballot: Ballot
 ) -> RecommendationResult:
-    """A recommendation's result on a ballot that did not count: no figures at all."""
+    """A recommendation's result on a ballot that did not count: its name and place, no
+    figures at all."""
     return RecommendationResult(
         recommendation=recommendation,
         position=position,
