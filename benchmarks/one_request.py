@@ -3,13 +3,13 @@
     .venv/bin/python benchmarks/one_request.py /results --as participant --profile
 
 The page path is under the inquiry, as in tests/test_query_counts.py (for example
-"/sessions/{round_id}/take-part"). Seeds the large inquiry into a temporary SQLite file,
-serves it with the production settings and gunicorn's garbage-collector settings, warms
-the page once, then prints the mean of ``--repeat`` requests split into rendering the
-template, the database driver and the rest, beside the minimal page of the same size
-(benchmarks/minimal_app.py) in the same process; with ``--profile`` it also profiles
-``--repeat`` more requests. For finding where a page's time goes; ``benchmarks/run.py``
-measures pages under load.
+"/sessions/{round_id}/take-part"), or with ``--site`` a page of the site ("/account").
+Seeds the large inquiry into a temporary SQLite file, serves it with the production
+settings and gunicorn's garbage-collector settings, warms the page once, then prints the
+mean of ``--repeat`` requests split into rendering the template, the database driver and
+the rest, beside the minimal page of the same size (benchmarks/minimal_app.py) in the same
+process; with ``--profile`` it also profiles ``--repeat`` more requests. For finding where
+a page's time goes; ``benchmarks/run.py`` measures pages under load.
 """
 
 from __future__ import annotations
@@ -91,6 +91,11 @@ def main() -> int:
         default="participant",
         choices=["participant", "researcher", "witness"],
     )
+    parser.add_argument(
+        "--site",
+        action="store_true",
+        help='the path is a page of the site, not under the inquiry (e.g. "/account")',
+    )
     parser.add_argument("--repeat", type=int, default=50)
     parser.add_argument("--profile", action="store_true", help="profile --repeat requests")
     parser.add_argument("--sort", default="cumulative", choices=["cumulative", "tottime"])
@@ -112,7 +117,7 @@ def main() -> int:
         seeded = seed_inquiry(db.session, LARGE, tag="large", password_hash=password_hash())
         db.session.commit()
         user_id = getattr(seeded, args.actor).get_id()
-        url = seeded.path(args.path)
+        url = args.path if args.site else seeded.path(args.path)
         engine = db.engine
     client = app.test_client()
     with client.session_transaction(base_url=BASE_URL) as session:
