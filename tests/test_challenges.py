@@ -793,6 +793,18 @@ def test_the_matrix_suggests_a_challenge_for_the_complex_zone(client_request, ca
     page = client_request.get(url(cast.inquiry, "/new/1"))
     assert page.select_one("#matrix-suggests") is None
 
+    # A later ballot over another recommendation leaves R2 decided by the first.
+    r4 = make_recommendation(
+        cast.inquiry, None, title="A key safe", status=RecommendationStatus.ADOPTED, number=4
+    )
+    later = make_ballot(cast.inquiry, [r4], status=BallotStatus.CLOSED)
+    for _ in range(3):
+        add_closed_paper(later, {r4: (Agreement.STRONGLY_AGREE, Certainty.HIGH)})
+    later.eligible_count = later.participant_count = 3
+    db.session.commit()
+    page = client_request.get(url(cast.inquiry, "/new/2"))
+    assert "puts R2 in the complex zone" in page.select_one("#matrix-suggests").get_text()
+
 
 def test_the_data_download_holds_the_challenges_a_person_started(cast):
     now = utcnow()

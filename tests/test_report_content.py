@@ -648,7 +648,9 @@ def test_recommendations_on_the_ballot_in_order_with_results(scene):
     # The report is public: the lone social worker's group is hidden.
     social = next(g for g in r1.outcome.by_role if g.label == "Social worker")
     assert not social.shown and social.votes is None
-    assert content.ballot.passed == 1 and content.ballot.total == 2
+    (ballot,) = content.ballots
+    assert (ballot.passed, ballot.total, ballot.references) == (1, 2, ["R1", "R2"])
+    assert (content.adopted, content.put_to_vote) == (1, 2)
     assert [row.reference for row in content.matrix.rows] == ["R1", "R2"]
     assert "svg" not in as_data(content)["matrix"]
     assert content.appendix.voting_rule.startswith("A recommendation passes when")
@@ -670,7 +672,8 @@ def test_a_ballot_that_did_not_count_gives_the_report_no_votes(app):
     add_closed_paper(ballot, {recommendation: (Agreement.AGREE, Certainty.LOW)})
     db.session.commit()
     content = build_content(db.session, inquiry, now=utcnow())
-    assert content.ballot is not None and not content.ballot.quorum_met
+    (summary,) = content.ballots
+    assert not summary.quorum_met
     (entry,) = content.recommendations
     assert (entry.status, entry.outcome) == ("Going to the vote", None)
     data = str(as_data(content))
@@ -679,6 +682,81 @@ def test_a_ballot_that_did_not_count_gives_the_report_no_votes(app):
     html = render_document(content, draft=False, asset_base="/static/report/")
     assert "did not reach its quorum, so how people voted in it is not shown" in html
     assert "How people voted" not in html and "Only the two of us" not in html
+
+
+def _closed_ballot(inquiry, recommendations, agreement, *, voters, eligible=5):
+    ballot = make_ballot(inquiry, recommendations, status=BallotStatus.CLOSED)
+    ballot.eligible_count, ballot.participant_count = eligible, voters
+    for _ in range(voters):
+        add_closed_paper(ballot, {r: (agreement, Certainty.HIGH) for r in recommendations})
+    return ballot
+
+
+def test_each_recommendation_has_the_results_of_the_last_ballot_it_was_on(app):
+    researcher = make_user("r@example.org", researcher=True)
+    inquiry = make_inquiry(researcher)
+    r1, r2, r3 = (
+        make_recommendation(
+            inquiry, None, title=title, status=RecommendationStatus.FROZEN, number=number
+        )
+        for number, title in enumerate(
+            ["A named person to call", "Visits at a set time", "A carer who stays"], start=1
+        )
+    )
+    # R1 is decided by the first ballot; the second, over R2 and R3, has two voters and
+    # does not count; R2 goes to a third ballot, which counts.
+    _closed_ballot(inquiry, [r1], Agreement.STRONGLY_AGREE, voters=4)
+    _closed_ballot(inquiry, [r2, r3], Agreement.STRONGLY_AGREE, voters=2)
+    _closed_ballot(inquiry, [r2], Agreement.STRONGLY_DISAGREE, voters=3)
+    inquiry.pass_threshold_numerator = 3
+    inquiry.pass_threshold_denominator = 4
+    db.session.commit()
+
+    content = build_content(db.session, inquiry, now=utcnow())
+    assert [(b.references, b.quorum_met, b.passed) for b in content.ballots] == [
+        (["R1"], True, 1),
+        (["R2", "R3"], False, 0),
+        (["R2"], True, 0),
+    ]
+    first, second, third = content.recommendations
+    assert first.outcome.passed and first.outcome.support_percent == 100
+    assert not second.outcome.passed and second.outcome.support_percent == 0
+    assert (third.status, third.outcome) == ("Going to the vote", None)
+    assert (content.adopted, content.put_to_vote) == (1, 3)
+    assert [row.reference for row in content.matrix.rows] == ["R1", "R2"]
+    assert "R3" not in content.matrix.svg
+    # The rule was the same for the three ballots; the inquiry's has changed since.
+    assert content.appendix.ballot_rules == []
+    assert as_data(content)["ballots"][1]["references"] == ["R2", "R3"]
+
+    # A draft holds the executive summary even before the researchers have written it.
+    html = render_document(content, draft=True, asset_base="/static/report/")
+    assert "put to 3 secret ballots" in html
+    assert "Ballot 2, on R2 and R3, closed on" in html
+    assert "1 of 3 recommendations put to the vote were adopted" in html
+    assert "every ballot that counted" in html
+
+
+def test_the_appendix_gives_each_ballots_rule_when_they_differ(app):
+    researcher = make_user("r@example.org", researcher=True)
+    inquiry = make_inquiry(researcher)
+    r1, r2 = (
+        make_recommendation(
+            inquiry, None, title=title, status=RecommendationStatus.FROZEN, number=number
+        )
+        for number, title in enumerate(["A named person to call", "Visits at a set time"], 1)
+    )
+    _closed_ballot(inquiry, [r1], Agreement.AGREE, voters=3)
+    inquiry.pass_threshold_numerator, inquiry.pass_threshold_denominator = 3, 4
+    _closed_ballot(inquiry, [r2], Agreement.AGREE, voters=3)
+    db.session.commit()
+
+    content = build_content(db.session, inquiry, now=utcnow())
+    first, second = content.appendix.ballot_rules
+    assert first.startswith("Ballot 1 (R1): ") and "two thirds" in first
+    assert second.startswith("Ballot 2 (R2): ") and "three quarters" in second
+    html = render_document(content, draft=False, asset_base="/static/report/")
+    assert "Each ballot was counted by the rules set when it opened." in html
 
 
 def test_without_a_closed_ballot_there_are_no_results(app):
@@ -690,7 +768,7 @@ def test_without_a_closed_ballot_there_are_no_results(app):
     content = build_content(db.session, inquiry, now=utcnow())
     assert [r.status for r in content.recommendations] == ["Going to the vote"]
     assert content.recommendations[0].outcome is None
-    assert content.ballot is None and content.matrix is None
+    assert content.ballots == [] and content.matrix is None
     assert content.appendix.voting_rule == inquiry.voting_rule
     assert content.appendix.evaluation is None
 

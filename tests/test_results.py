@@ -672,7 +672,8 @@ def test_latest_closed_ballot_is_shown_and_earlier_ones_listed(client_request, c
     for _ in range(3):
         add_closed_paper(second, {r1: (D, LOW)})
     closed(second, eligible=4, participants=3)
-    assert services.latest_closed_ballot(db.session, inquiry).id == second.id
+    assert [b.id for b in services.closed_ballots(db.session, inquiry)] == [second.id, first.id]
+    assert services.deciding_ballot(db.session, r1).id == second.id
     page = client_request.login(cohort.participant).get(results_url(inquiry))
     assert "3 of 4 eligible participants voted" in page.text
     links = page.select("#other-ballots a")
@@ -743,9 +744,9 @@ def test_witnesses_and_commissioners_cannot_see_results(client, cohort):
 
 
 def test_results_for_report_hide_small_groups(cohort):
-    assert services.results_for_report(db.session, cohort.inquiry) is None
+    assert services.results_for_report(db.session, cohort.inquiry) == []
     ballot, _ = care_ballot(cohort.inquiry)
-    results = services.results_for_report(db.session, cohort.inquiry)
+    (results,) = services.results_for_report(db.session, cohort.inquiry)
     assert results.ballot.id == ballot.id
     assert not results.small_groups
     care = next(g for g in results.recommendations[1].by_role if g.key == "care_worker")

@@ -157,9 +157,9 @@ def show(inquiry: Inquiry, challenge_id: int):
 # Starting -----------------------------------------------------------------------------------
 
 
-def _suggested_by_matrix(inquiry: Inquiry, recommendation: Recommendation) -> bool:
-    """Whether the latest closed ballot puts the recommendation in the complex zone."""
-    ballot = results.latest_closed_ballot(db.session, inquiry)
+def _suggested_by_matrix(recommendation: Recommendation) -> bool:
+    """Whether the ballot that decided the recommendation puts it in the complex zone."""
+    ballot = results.deciding_ballot(db.session, recommendation)
     if ballot is None:
         return False
     found = results.ballot_results(
@@ -202,7 +202,7 @@ def new(inquiry: Inquiry, number: int):
         form=form,
         refusal=refusal,
         existing=existing,
-        suggested=_suggested_by_matrix(inquiry, recommendation),
+        suggested=_suggested_by_matrix(recommendation),
     )
 
 

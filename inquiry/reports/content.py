@@ -238,7 +238,7 @@ class GroupResultRow:
 
 @dataclass
 class Outcome:
-    """A recommendation's result in the latest closed ballot."""
+    """A recommendation's result in the ballot that decided it."""
 
     passed: bool
     votes: int
@@ -295,6 +295,12 @@ class BallotSummary:
     quorum_met: bool
     passed: int
     total: int
+    # The recommendations on the ballot, in ballot order: "R1".
+    references: list[str] = field(default_factory=list)
+
+    @property
+    def references_words(self) -> str:
+        return _references_words(self.references)
 
 
 @dataclass
@@ -411,8 +417,11 @@ class GlossaryEntry:
 
 @dataclass
 class Appendix:
+    # The rule of the last ballot (or the inquiry's, before any has closed).
     voting_rule: str
     quorum_rule: str
+    # Each ballot's rules, "Ballot 1 (R1 and R2): ...", when the ballots' rules differ.
+    ballot_rules: list[str] = field(default_factory=list)
     recruitment: list[RecruitmentRow] = field(default_factory=list)
     evaluation: EvaluationSummary | None = None
     glossary: list[GlossaryEntry] = field(default_factory=list)
@@ -427,7 +436,9 @@ class ReportContent:
     evidence: Evidence
     themes: list[ThemeQuotes]
     recommendations: list[RecommendationEntry]
-    ballot: BallotSummary | None
+    # Every closed ballot, the earliest first.
+    ballots: list[BallotSummary]
+    # Drawn from every ballot that counted; None when none did.
     matrix: Matrix | None
     appendix: Appendix
     # The commissioner's response: None until it is published.
@@ -441,6 +452,15 @@ class ReportContent:
     @property
     def quote_count(self) -> int:
         return len({(q.text, q.attribution) for theme in self.themes for q in theme.quotes})
+
+    @property
+    def put_to_vote(self) -> int:
+        """The recommendations on any closed ballot (one voted on again counts once)."""
+        return len({reference for ballot in self.ballots for reference in ballot.references})
+
+    @property
+    def adopted(self) -> int:
+        return sum(ballot.passed for ballot in self.ballots)
 
 
 # Gathering -----------------------------------------------------------------------------
@@ -715,7 +735,7 @@ def _recommendations(
     inquiry: Inquiry,
     quotable: dict[int, Excerpt],
     attributions: dict[int, _Attribution],
-    results: results_services.BallotResults | None,
+    ballots: list[results_services.BallotResults],
     answers: dict[int, AnswerSummary],
 ) -> tuple[list[RecommendationEntry], dict[int, str]]:
     """The entries in R order, and each one's reference by recommendation id."""
@@ -743,7 +763,8 @@ def _recommendations(
             links[rid].append(excerpt_id)
     outcomes: dict[int, results_services.RecommendationResult] = {}
     positions: dict[int, int] = {}
-    if results is not None:
+    # The earliest first, so that each recommendation ends with the last ballot it was on.
+    for results in ballots:
         for result in results.recommendations:
             positions[result.recommendation.id] = result.position
             # A ballot that did not count shows no votes: there is no outcome to report.
@@ -883,12 +904,8 @@ def _responses(
     )
 
 
-def _ballot_and_matrix(
-    results: results_services.BallotResults | None,
-) -> tuple[BallotSummary | None, Matrix | None]:
-    if results is None:
-        return None, None
-    ballot = BallotSummary(
+def _ballot_summary(results: results_services.BallotResults) -> BallotSummary:
+    return BallotSummary(
         closed_on=results.ballot.closed_at.date() if results.ballot.closed_at else None,
         eligible=results.eligible,
         participants=results.participants,
@@ -896,11 +913,18 @@ def _ballot_and_matrix(
         quorum_met=results.quorum_met,
         passed=len(results.passed),
         total=len(results.recommendations),
+        references=[result.reference for result in results.recommendations],
     )
-    if not results.quorum_met:
-        # A ballot that did not count shows no votes, so there is nothing to place.
-        return ballot, None
-    points = results.matrix_points
+
+
+def _matrix(ballots: list[results_services.BallotResults]) -> Matrix | None:
+    """The matrix of every recommendation decided by a ballot that counted, each with
+    that ballot's figures (a recommendation decided by a ballot that counted is on no
+    other). A ballot that did not count shows no votes, so there is nothing to place."""
+    counted = [results for results in ballots if results.quorum_met]
+    if not counted:
+        return None
+    points = [point for results in counted for point in results.matrix_points]
     rows = [
         MatrixRow(
             reference=result.reference,
@@ -910,9 +934,10 @@ def _ballot_and_matrix(
             zone=result.zone.label if result.zone else "",
             next_step=result.zone.next_step if result.zone else "",
         )
+        for results in counted
         for result in results.recommendations
     ]
-    matrix = Matrix(
+    return Matrix(
         svg=matrix_svg(points, id_prefix="report-matrix", title=matrix_title(rows)),
         description=describe(points),
         rows=rows,
@@ -920,7 +945,24 @@ def _ballot_and_matrix(
             ZoneNote(zone.label, zone.shape, ZONE_MEANINGS[zone], zone.next_step) for zone in Zone
         ],
     )
-    return ballot, matrix
+
+
+def _ballot_rules(ballots: list[BallotSummary], rules: list[tuple[str, str]]) -> list[str]:
+    """Each ballot's voting and quorum rules, when they are not all the same (each is
+    fixed as its ballot opens, and the researchers may change the inquiry's between)."""
+    if len(set(rules)) < 2:
+        return []
+    return [
+        f"Ballot {number} ({_references_words(ballot.references)}): {voting} {quorum}"
+        for number, (ballot, (voting, quorum)) in enumerate(zip(ballots, rules, strict=True), 1)
+    ]
+
+
+def _references_words(references: list[str]) -> str:
+    """References in words: "R1", "R1 and R2", "R1, R2 and R3"."""
+    if len(references) < 2:
+        return "".join(references)
+    return f"{', '.join(references[:-1])} and {references[-1]}"
 
 
 def matrix_title(rows: list[MatrixRow]) -> str:
@@ -1016,7 +1058,7 @@ def build_content(session: Session, inquiry: Inquiry, *, now: datetime) -> Repor
     )
     excerpts = quotable_excerpts(session, inquiry)
     results = results_services.results_for_report(session, inquiry)
-    ballot, matrix = _ballot_and_matrix(results)
+    ballots = [_ballot_summary(ballot_results) for ballot_results in results]
     # Published answers only: a draft response's answers are left out.
     overview = response_summary.progress_overview(session, inquiry)
     recommendations, references = _recommendations(
@@ -1027,7 +1069,7 @@ def build_content(session: Session, inquiry: Inquiry, *, now: datetime) -> Repor
         results,
         _answer_summaries(overview),
     )
-    rule_source = results or inquiry
+    rule_source = results[-1] if results else inquiry
     return ReportContent(
         cover=_cover(inquiry, now),
         narrative=_narrative(session, inquiry),
@@ -1036,11 +1078,14 @@ def build_content(session: Session, inquiry: Inquiry, *, now: datetime) -> Repor
         evidence=evidence,
         themes=_themes(session, inquiry, excerpts, attributions),
         recommendations=recommendations,
-        ballot=ballot,
-        matrix=matrix,
+        ballots=ballots,
+        matrix=_matrix(results),
         appendix=Appendix(
             voting_rule=rule_source.voting_rule,
             quorum_rule=rule_source.quorum_rule,
+            ballot_rules=_ballot_rules(
+                ballots, [(each.voting_rule, each.quorum_rule) for each in results]
+            ),
             recruitment=_recruitment(session, inquiry),
             evaluation=_evaluation(session, inquiry),
             glossary=[GlossaryEntry(term, meaning) for term, meaning in GLOSSARY],

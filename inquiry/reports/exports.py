@@ -38,7 +38,7 @@ EXPORT_RULE = policy.can_manage_report
 
 # Written into the JSON so that programs reading it can tell what they have.
 JSON_FORMAT = "citizens-inquiry-report"
-JSON_FORMAT_VERSION = 1
+JSON_FORMAT_VERSION = 2
 
 CSV_HEADER = (
     "Recommendation",

@@ -143,16 +143,6 @@ def closed_ballots(session: Session, inquiry: Inquiry) -> list[Ballot]:
     )
 
 
-def latest_closed_ballot(session: Session, inquiry: Inquiry) -> Ballot | None:
-    """The ballot whose results count now: the one closed last, if any."""
-    return session.scalars(
-        select(Ballot)
-        .where(Ballot.inquiry_id == inquiry.id, Ballot.status == BallotStatus.CLOSED)
-        .order_by(Ballot.closed_at.desc(), Ballot.id.desc())
-        .limit(1)
-    ).first()
-
-
 def closed_ballot(session: Session, inquiry: Inquiry, ballot_id: int) -> Ballot | None:
     """The inquiry's ballot with this id, only once it has closed. Its items are
     loaded when first asked for, so that a page about one of them does not load
@@ -535,15 +525,30 @@ def _merge_certainty(parts) -> dict[Certainty, int]:
     return dict(total)
 
 
-def results_for_report(session: Session, inquiry: Inquiry) -> BallotResults | None:
-    """The results the report publishes: those of the latest closed ballot, with
-    groups smaller than three hidden (the report is read beyond the researchers),
-    or None when no ballot has closed. ``matrix_svg(results.matrix_points)`` draws
-    the matrix; ``results.quorum_met`` False means nothing passed."""
-    ballot = latest_closed_ballot(session, inquiry)
-    if ballot is None:
-        return None
-    return ballot_results(session, ballot, small_groups=False)
+def results_for_report(session: Session, inquiry: Inquiry) -> list[BallotResults]:
+    """The results the report publishes: every closed ballot's, the earliest closed
+    first, with groups smaller than three hidden (the report is read beyond the
+    researchers); empty when no ballot has closed. A recommendation is decided by the
+    last ballot it was on: one that counted cannot go to another ballot, and one that did
+    not count may go to a later one. ``results.quorum_met`` False means nothing passed
+    in that ballot."""
+    ballots = closed_ballots(session, inquiry)
+    return [ballot_results(session, ballot, small_groups=False) for ballot in reversed(ballots)]
+
+
+def deciding_ballot(session: Session, recommendation: Recommendation) -> Ballot | None:
+    """The last closed ballot the recommendation was on: the one that decided it, if
+    any ballot did."""
+    return session.scalars(
+        select(Ballot)
+        .join(BallotItem, BallotItem.ballot_id == Ballot.id)
+        .where(
+            BallotItem.recommendation_id == recommendation.id,
+            Ballot.status == BallotStatus.CLOSED,
+        )
+        .order_by(Ballot.closed_at.desc(), Ballot.id.desc())
+        .limit(1)
+    ).first()
 
 
 # The CSV download ---------------------------------------------------------------------
