@@ -16,6 +16,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from .models import Membership, Round
+from .text import and_list
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,4 @@ def remove_member_contributions(session: Session, membership: Membership, now: d
 
 def describe(counts: dict[str, int]) -> str:
     """'3 reflections and 1 testimony' style text."""
-    parts = [f"{n} {label}" for label, n in counts.items()]
-    if len(parts) <= 1:
-        return "".join(parts)
-    return ", ".join(parts[:-1]) + " and " + parts[-1]
+    return and_list([f"{n} {label}" for label, n in counts.items()])

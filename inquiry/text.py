@@ -18,6 +18,13 @@ def paragraphs(text: str | None) -> list[list[str]]:
     return blocks
 
 
+def and_list(words: list[str]) -> str:
+    """Words in a sentence: "a", "a and b", "a, b and c"; "" for none."""
+    if len(words) < 2:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
 def lines(text: str | None) -> list[str]:
     """The non-blank lines, one paragraph each (for short quoted text)."""
     return [line.strip() for line in (text or "").splitlines() if line.strip()]

@@ -23,6 +23,7 @@ from wtforms import Field
 from wtforms.utils import unset_value
 from wtforms.validators import StopValidation
 
+from ..text import and_list
 from .widgets import GovWidget
 
 PARTS = ("day", "month", "year")
@@ -36,10 +37,6 @@ _WIDTHS = {
 _MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
 _MONTHS |= {name.lower(): number for number, name in enumerate(calendar.month_abbr) if name}
 _MONTHS["sept"] = 9
-
-
-def _and(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 class GovDateInput(GovWidget):
@@ -146,7 +143,7 @@ class GovDateField(Field):
             return None, None
         missing = [part for part in PARTS if not parts[part]]
         if missing:
-            return None, (f"{self.subject} must include a {_and(missing)}", tuple(missing))
+            return None, (f"{self.subject} must include a {and_list(missing)}", tuple(missing))
         numbers: dict[str, int] = {}
         not_numbers: list[str] = []
         for part in PARTS:

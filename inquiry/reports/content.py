@@ -64,6 +64,7 @@ from ..responses import summary as response_summary
 from ..results import services as results_services
 from ..results.matrix import ZONE_MEANINGS, Zone, describe, matrix_svg
 from ..rounds.services import plan_for
+from ..text import and_list
 from ..themes.services import themes_for
 from .defaults import GLOSSARY, RESPONSES_NOT_YET, default_method
 
@@ -300,7 +301,7 @@ class BallotSummary:
 
     @property
     def references_words(self) -> str:
-        return _references_words(self.references)
+        return and_list(self.references)
 
 
 @dataclass
@@ -953,16 +954,9 @@ def _ballot_rules(ballots: list[BallotSummary], rules: list[tuple[str, str]]) ->
     if len(set(rules)) < 2:
         return []
     return [
-        f"Ballot {number} ({_references_words(ballot.references)}): {voting} {quorum}"
+        f"Ballot {number} ({and_list(ballot.references)}): {voting} {quorum}"
         for number, (ballot, (voting, quorum)) in enumerate(zip(ballots, rules, strict=True), 1)
     ]
-
-
-def _references_words(references: list[str]) -> str:
-    """References in words: "R1", "R1 and R2", "R1, R2 and R3"."""
-    if len(references) < 2:
-        return "".join(references)
-    return f"{', '.join(references[:-1])} and {references[-1]}"
 
 
 def matrix_title(rows: list[MatrixRow]) -> str:

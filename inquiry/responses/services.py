@@ -39,6 +39,7 @@ from ..notifications.services import notify
 from ..personal_data.export import register_section
 from ..reports import jobs
 from ..reports.services import has_published_version
+from ..text import and_list
 from .summary import VOTED, Deadline, deadline, recommendations_to_answer, response_of
 
 MAX_REASONS_LENGTH = 5_000
@@ -82,16 +83,12 @@ class MissingAnswers(ResponseError):
     """Publishing was asked for while some recommendations have no answer."""
 
     def __init__(self, missing: list[Recommendation]) -> None:
-        super().__init__(f"Answer {_and([_reference(r) for r in missing])} before publishing")
+        super().__init__(f"Answer {and_list([_reference(r) for r in missing])} before publishing")
         self.missing = missing
 
 
 ResponseError.__test__ = False  # type: ignore[attr-defined]
 MissingAnswers.__test__ = False  # type: ignore[attr-defined]
-
-
-def _and(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def _reference(recommendation: Recommendation) -> str:
