@@ -1,8 +1,9 @@
 """make bench: seed synthetic inquiries, load the main pages under gunicorn, print a table.
 
 Measured in one run on this machine, so the targets are ratios, not absolute times. The
-pages: the participant's session page, the recommendations list, the results page and the
-researcher's cohort page; the participant's overview is measured too, for information.
+pages: the participant's session page (of an open session, with the forms to write and
+reply), the recommendations list, the results page and the researcher's cohort page; the
+participant's overview is measured too, for information.
 
 1. Pages under load: each page served by gunicorn (2 workers) under wrk with 16
    connections, against a minimal Flask page of the same size (benchmarks/minimal_app.py),

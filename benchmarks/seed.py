@@ -42,6 +42,7 @@ from inquiry.models import (
     Round,
     RoundKind,
     RoundPrompt,
+    RoundStatus,
     Testimony,
     TestimonyStatus,
     TestimonyUse,
@@ -166,6 +167,10 @@ def seed_inquiry(session: Session, size: Size, *, tag: str, password_hash: str) 
             purpose="Listen and reflect.",
             held_on=date(2026, 9, 1) + timedelta(weeks=position - 1),
         )
+        if position == 1:
+            # The page measured is the session as participants use it while it runs,
+            # with a form for their own reflection and a reply form on every other.
+            round_.status, round_.opened_at = RoundStatus.OPEN, now - timedelta(hours=1)
         round_.prompts = [
             RoundPrompt(position=n, text=f"Prompt {n}: what stood out for you, and why?")
             for n in range(1, size.prompts_per_round + 1)

@@ -47,3 +47,14 @@ def test_queries_do_not_grow_with_the_inquiry(app, client, name, actor, path):
     large = seed_inquiry(db.session, LARGE, tag="large", password_hash=PASSWORD_HASH)
     db.session.commit()
     assert queries_for(client, small, actor, path) == queries_for(client, large, actor, path)
+
+
+def test_the_session_page_measured_is_an_open_session_with_its_forms(app, client):
+    """The benchmark loads the session page as a cohort has it open during a session:
+    a form for the participant's own reflection and a reply form under the others'."""
+    seeded = seed_inquiry(db.session, SMALL, tag="small", password_hash=PASSWORD_HASH)
+    db.session.commit()
+    sign_in_as(client, seeded.participant)
+    page = client.get(seeded.path("/sessions/{round_id}/take-part")).get_data(as_text=True)
+    assert "Save changes" in page  # their shared reflection, in its form
+    assert page.count("Post reply") >= 3  # under each other participant's reflection
