@@ -93,7 +93,12 @@ def stored_bytes(name: str) -> bytes:
 
 
 def actions(name: str) -> list[AuditEvent]:
-    return list(db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == name)))
+    """The audit events of one action, oldest first (PostgreSQL keeps no order of its own)."""
+    return list(
+        db.session.scalars(
+            db.select(AuditEvent).where(AuditEvent.action == name).order_by(AuditEvent.id)
+        )
+    )
 
 
 def status_of(client, inquiry, build) -> dict:
