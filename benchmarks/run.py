@@ -199,6 +199,18 @@ def load(url: str, cookie: str | None, seconds: int) -> dict[str, float]:
     return {k: float(v) for k, v in (item.split("=") for item in match.group(1).split())}
 
 
+def in_turn(
+    targets: list[tuple[str, str | None]], repeat: int, seconds: int
+) -> list[list[dict[str, float]]]:
+    """Each (url, cookie) loaded in turn, ``repeat`` times over, so that every target
+    sees the same conditions on the machine; the results by target, in the given order."""
+    results: list[list[dict[str, float]]] = [[] for _ in targets]
+    for _ in range(repeat):
+        for found, (url, cookie) in zip(results, targets, strict=True):
+            found.append(load(url, cookie, seconds))
+    return results
+
+
 def app_env(path: Path) -> dict[str, str]:
     return production_env(f"sqlite:///{path}")
 
@@ -251,18 +263,17 @@ def pages_under_load(args, work: Path, base: dict, sizes: dict[str, int]) -> lis
         gunicorn("inquiry:create_app()", app_env(work / "base.sqlite"), workers=2) as real,
     ):
         for page in PAGES:
-            baselines, results = [], []
-            for _ in range(args.repeat):
-                baselines.append(
-                    load(f"{minimal}/page?bytes={sizes[page.name]}", None, args.seconds)
-                )
-                results.append(
-                    load(
+            baselines, results = in_turn(
+                [
+                    (f"{minimal}/page?bytes={sizes[page.name]}", None),
+                    (
                         real + base["paths"]["large"][page.name],
                         base["cookies"]["large"][page.actor],
-                        args.seconds,
-                    )
-                )
+                    ),
+                ],
+                args.repeat,
+                args.seconds,
+            )
             rps = statistics.median(result["rps"] for result in results)
             baseline = statistics.median(result["rps"] for result in baselines)
             p95 = statistics.median(result["p95_ms"] for result in results)
@@ -295,23 +306,27 @@ def growth(args, work: Path, base: dict) -> list[str]:
         f"\n## Growth: median latency with {args.growth} times more inquiries and members "
         f"(loaded in turn, {args.repeat} times each)\n"
     )
-    print("| Page | At 1x (ms) | At 10x (ms) | Ratio (target <= 1.25) |")
+    print(f"| Page | At 1x (ms) | At {args.growth}x (ms) | Ratio (target <= 1.25) |")
     print("| --- | --- | --- | --- |")
     with (
         gunicorn("inquiry:create_app()", app_env(work / "base.sqlite"), workers=2) as at_1x,
         gunicorn("inquiry:create_app()", app_env(work / "grown.sqlite"), workers=2) as at_10x,
     ):
         for page in PAGES:
-            latencies: dict[str, list[float]] = {"1x": [], "10x": []}
-            for _ in range(args.repeat):
-                for size, server, seeded in (("1x", at_1x, base), ("10x", at_10x, grown)):
-                    result = load(
+            loads = in_turn(
+                [
+                    (
                         server + seeded["paths"]["large"][page.name],
                         seeded["cookies"]["large"][page.actor],
-                        args.seconds,
                     )
-                    latencies[size].append(result["p50_ms"])
-            small, large = (statistics.median(latencies[size]) for size in ("1x", "10x"))
+                    for server, seeded in ((at_1x, base), (at_10x, grown))
+                ],
+                args.repeat,
+                args.seconds,
+            )
+            small, large = (
+                statistics.median(result["p50_ms"] for result in results) for results in loads
+            )
             ratio = large / small
             if page.targeted and ratio > 1.25:
                 failures.append(f"{page.name}: grows {ratio:.2f} times")

@@ -954,7 +954,7 @@ def _ballot_rules(ballots: list[BallotSummary], rules: list[tuple[str, str]]) ->
     if len(set(rules)) < 2:
         return []
     return [
-        f"Ballot {number} ({and_list(ballot.references)}): {voting} {quorum}"
+        f"Ballot {number} ({ballot.references_words}): {voting} {quorum}"
         for number, (ballot, (voting, quorum)) in enumerate(zip(ballots, rules, strict=True), 1)
     ]
 
